@@ -1,0 +1,22 @@
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { invalidBody } from './api-error';
+import { describeValidationErrors } from './validation';
+
+/**
+ * Validates a socket event payload with the same rules as HTTP bodies (unknown fields
+ * rejected), since socket events do not pass through Nest's global ValidationPipe.
+ */
+export async function validatePayload<T extends object>(type: new () => T, payload: unknown): Promise<T> {
+  const plain = payload ?? {};
+  if (typeof plain !== 'object' || Array.isArray(plain)) {
+    throw invalidBody(['the payload must be an object']);
+  }
+
+  const instance = plainToInstance(type, plain);
+  const errors = await validate(instance, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  if (errors.length > 0) {
+    throw invalidBody(describeValidationErrors(errors));
+  }
+  return instance;
+}

@@ -1,0 +1,50 @@
+import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsString, Length, Matches, ValidateBy, ValidationOptions } from 'class-validator';
+
+// PostgreSQL text cannot store NUL, and other control characters in an id or a name are
+// almost always a client bug.
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
+/** A trimmed-free, printable string of min to max UTF-16 code units. */
+export function IsName(min: number, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Length(min, max, { message: ({ property }) => `${property} must be a string of ${min} to ${max} characters` }),
+    Matches(NO_CONTROL_CHARACTERS, { message: ({ property }) => `${property} must not contain control characters` }),
+  );
+}
+
+/**
+ * A boolean that may also arrive as the query-string text `true` or `false`. Any other
+ * text stays a string, so IsBoolean rejects it.
+ */
+export function IsQueryBoolean(): PropertyDecorator {
+  return applyDecorators(
+    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
+  );
+}
+
+/**
+ * Any JSON value (null included) whose serialized form is at most maxBytes of UTF-8 and
+ * holds no NUL character, which PostgreSQL's jsonb rejects.
+ */
+export function IsJsonValue(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isJsonValue',
+      validator: {
+        validate: (value: unknown) => {
+          if (value === undefined) {
+            return false;
+          }
+          const text = JSON.stringify(value);
+          return Buffer.byteLength(text, 'utf8') <= maxBytes && !text.includes('\\u0000');
+        },
+        defaultMessage: (args) => `${args?.property} must be a JSON value of at most ${maxBytes / 1024} KiB without NUL characters`,
+      },
+    },
+    options,
+  );
+}

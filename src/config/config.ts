@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { parseDurationSeconds } from './duration';
+import { loadOrCreateSecret } from './secrets';
+
+export interface AppConfig {
+  port: number;
+  /** PostgreSQL connection string; undefined selects the embedded database. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  redisUrl: string | undefined;
+  dataDir: string;
+  serverKey: string;
+  jwtSecret: string;
+  tokenTtlSeconds: number;
+  /** Secrets read from or generated into the data directory, for the start-up log. */
+  secretFiles: { name: string; path: string }[];
+  logLevel: LogLevelName;
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** Raised when an environment variable is invalid; the message names the variable. */
+export class ConfigError extends Error {}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const MIN_SECRET_LENGTH = 16;
+
+function readPort(env: NodeJS.ProcessEnv): number {
+  const raw = env.PORT?.trim() || '3000';
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port < 0 || port > 65535) {
+    throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function readPositiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return fallback;
+  }
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < 1 || value > max) {
+    throw new ConfigError(`${name} must be an integer from 1 to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function readUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) {
+    return undefined;
+  }
+
+  let protocol: string;
+  try {
+    protocol = new URL(raw).protocol;
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (!protocols.includes(protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
+function readSecret(env: NodeJS.ProcessEnv, name: string, dataDir: string, fileName: string, files: AppConfig['secretFiles']): string {
+  const raw = env[name];
+  if (raw !== undefined && raw !== '') {
+    if (raw.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`${name} must be at least ${MIN_SECRET_LENGTH} characters long`);
+    }
+    return raw;
+  }
+
+  const stored = loadOrCreateSecret(dataDir, fileName);
+  files.push({ name, path: stored.path });
+  return stored.value;
+}
+
+function readTokenTtl(env: NodeJS.ProcessEnv): number {
+  const raw = env.OMNINANNY_TOKEN_TTL?.trim() || '24h';
+  const seconds = parseDurationSeconds(raw);
+  if (seconds === undefined) {
+    throw new ConfigError(`OMNINANNY_TOKEN_TTL must be a positive duration such as 15m, 24h, 7d or 3600, got "${raw}"`);
+  }
+  return seconds;
+}
+
+function readLogLevel(env: NodeJS.ProcessEnv): LogLevelName {
+  const raw = (env.LOG_LEVEL?.trim() || 'log') as LogLevelName;
+  if (!LOG_LEVELS.includes(raw)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  }
+  return raw;
+}
+
+/**
+ * Builds the typed configuration from environment variables, failing fast with a
+ * ConfigError that names the offending variable. Generates the server key and the JWT
+ * secret into the data directory when they are unset.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const dataDir = resolve(env.OMNINANNY_DATA_DIR?.trim() || '.omninanny');
+  const secretFiles: AppConfig['secretFiles'] = [];
+
+  return {
+    port: readPort(env),
+    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databasePoolSize: readPositiveInt(env, 'DATABASE_POOL_SIZE', 10, 1000),
+    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    dataDir,
+    serverKey: readSecret(env, 'OMNINANNY_KEY', dataDir, 'server.key', secretFiles),
+    jwtSecret: readSecret(env, 'OMNINANNY_JWT_SECRET', dataDir, 'jwt.secret', secretFiles),
+    tokenTtlSeconds: readTokenTtl(env),
+    secretFiles,
+    logLevel: readLogLevel(env),
+  };
+}

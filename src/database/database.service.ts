@@ -1,0 +1,108 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool } from 'pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { PrismaClient } from '../generated/prisma/client';
+import { acquireDataDirLock } from './data-dir-lock';
+import { applyMigrations } from './schema-engine';
+
+/**
+ * Owns the one Prisma client of the process. With DATABASE_URL it talks to PostgreSQL
+ * through the pg driver; without it, to an embedded PGlite database in the data directory.
+ * Pending migrations are applied before the first query.
+ */
+@Injectable()
+export class DatabaseService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(DatabaseService.name);
+  private client: PrismaClient | undefined;
+  private embedded: PGlite | undefined;
+  private releaseLock: (() => void) | undefined;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  get prisma(): PrismaClient {
+    if (!this.client) {
+      throw new Error('the database is not connected yet');
+    }
+    return this.client;
+  }
+
+  get isEmbedded(): boolean {
+    return this.embedded !== undefined;
+  }
+
+  async onModuleInit(): Promise<void> {
+    const url = this.config.databaseUrl;
+    const adapter = url ? this.createPostgresAdapter(url) : await this.openEmbedded();
+
+    const applied = url ? await this.migratePostgres(url) : await applyMigrations(adapter);
+    if (applied.length > 0) {
+      this.logger.log(`applied migrations: ${applied.join(', ')}`);
+    }
+
+    this.client = new PrismaClient({ adapter });
+    await this.client.$connect();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.client?.$disconnect();
+    this.client = undefined;
+
+    // PGlite keeps a timer alive until it is closed, so an unclosed one blocks exit.
+    await this.embedded?.close();
+    this.embedded = undefined;
+
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+
+  private createPostgresAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
+    this.logger.log(`using PostgreSQL at ${redactUrl(url)}`);
+    return new PrismaPg({ connectionString: url, max: this.config.databasePoolSize });
+  }
+
+  /**
+   * Migrates over a pool of its own, ended afterwards: the schema engine never disposes the
+   * connections it opens, and an idle pg pool would keep the process alive.
+   */
+  private async migratePostgres(url: string): Promise<string[]> {
+    const pool = new Pool({ connectionString: url, max: 2 });
+    try {
+      return await applyMigrations(new PrismaPg(pool));
+    } finally {
+      await pool.end();
+    }
+  }
+
+  private async openEmbedded(): Promise<SqlMigrationAwareDriverAdapterFactory> {
+    const folder = join(this.config.dataDir, 'pgdata');
+    this.releaseLock = acquireDataDirLock(join(this.config.dataDir, 'pgdata.lock'));
+    this.logger.log(`using the embedded database in ${folder} (set DATABASE_URL to use PostgreSQL)`);
+
+    try {
+      this.embedded = await PGlite.create(folder);
+    } catch (error) {
+      this.releaseLock();
+      this.releaseLock = undefined;
+      throw error;
+    }
+    return new PrismaPGlite(this.embedded);
+  }
+}
+
+/** Removes the password from a connection string so it can be logged. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      parsed.password = '***';
+    }
+    return parsed.toString();
+  } catch {
+    return '<invalid url>';
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { Server } from 'socket.io';
+
+/** Room that every socket of one user joins, on whichever node it is connected. */
+export const userRoom = (sub: string) => `user:${sub}`;
+
+/**
+ * Reaches the sockets of a user through Socket.IO rooms. The queries go through the
+ * Socket.IO adapter, so with the Redis adapter they cover every node.
+ */
+@Injectable()
+export class PresenceService {
+  private readonly logger = new Logger(PresenceService.name);
+  private server: Server | undefined;
+
+  /** Called by the gateway once Socket.IO is listening. */
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  async countSockets(sub: string): Promise<number> {
+    if (!this.server) {
+      return 0;
+    }
+    const sockets = await this.server.in(userRoom(sub)).fetchSockets();
+    return sockets.length;
+  }
+
+  /** Emits an event to every socket of the user; returns how many sockets it went to. */
+  async emitToUser(sub: string, event: string, payload: unknown): Promise<number> {
+    const count = await this.countSockets(sub);
+    if (count > 0) {
+      this.server!.to(userRoom(sub)).emit(event, payload);
+    }
+    return count;
+  }
+
+  /** Closes every socket of the user; returns how many were open. */
+  async disconnectUser(sub: string): Promise<number> {
+    const count = await this.countSockets(sub);
+    if (count > 0) {
+      this.server!.in(userRoom(sub)).disconnectSockets(true);
+      this.logger.log(`disconnected ${count} socket(s) of user ${JSON.stringify(sub)}`);
+    }
+    return count;
+  }
+}

@@ -1,0 +1,3 @@
+import { describeCommands } from './suites/commands.suite';
+
+describeCommands('embedded database', { embedded: true });

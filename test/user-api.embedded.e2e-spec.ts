@@ -1,0 +1,3 @@
+import { describeUserApi } from './suites/user-api.suite';
+
+describeUserApi('embedded database', { embedded: true });
