@@ -1,11 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { ShutdownLogService } from './common/shutdown-log.service';
 import { CommandsModule } from './commands/commands.module';
 import { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
+import { InstancesModule } from './instances/instances.module';
+import { OrchestrationModule } from './orchestration/orchestration.module';
+import { ServersModule } from './servers/servers.module';
+import { WorkersModule } from './workers/workers.module';
 import { PresenceModule } from './presence/presence.module';
 import { UsersModule } from './users/users.module';
 
@@ -14,7 +19,21 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, PresenceModule, UsersModule, CommandsModule, GatewayModule, HealthModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuthModule,
+        PresenceModule,
+        InstancesModule,
+        UsersModule,
+        CommandsModule,
+        GatewayModule,
+        WorkersModule,
+        ServersModule,
+        OrchestrationModule,
+        HealthModule,
+      ],
+      providers: [ShutdownLogService],
     };
   }
 }

@@ -1,13 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { ConfigError, loadConfig } from './config/config';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { DataDirLockedError } from './database/data-dir-lock';
 
-async function bootstrap(): Promise<void> {
-  const logger = new Logger('Omninanny');
+const logger = new Logger('Omninanny');
 
-  let config;
+function loadConfigOrExit(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       logger.error(`invalid configuration: ${error.message}`);
@@ -15,17 +15,34 @@ async function bootstrap(): Promise<void> {
     }
     throw error;
   }
+}
 
+async function bootstrap(): Promise<void> {
+  const config = loadConfigOrExit();
   const app = await createApp(config);
-  await app.listen(config.port);
 
-  for (const { name, path } of config.secretFiles) {
-    logger.log(`${name} is unset: using the secret stored in ${path}`);
+  if (config.host) {
+    await app.listen(config.port, config.host);
+  } else {
+    await app.listen(config.port);
   }
-  logger.log(`listening on port ${config.port}; API docs at /docs`);
+
+  for (const { name, path, created } of config.secretFiles) {
+    logger.log(`${name} is unset: using the secret ${created ? 'generated into' : 'stored in'} ${path}`);
+  }
+  logger.log(`listening on ${config.host ?? 'all interfaces'} port ${config.port}; API docs at /docs`);
+}
+
+/** Errors an operator can fix from the message alone are logged without a stack trace. */
+function isOperatorError(error: Error): boolean {
+  return error instanceof DataDirLockedError || (error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EACCES';
 }
 
 bootstrap().catch((error: Error) => {
-  new Logger('Omninanny').error(`start-up failed: ${error.message}`, error.stack);
+  if (isOperatorError(error)) {
+    logger.error(`start-up failed: ${error.message}`);
+  } else {
+    logger.error(`start-up failed: ${error.message}`, error.stack);
+  }
   process.exit(1);
 });

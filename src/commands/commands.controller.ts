@@ -21,7 +21,7 @@ export class CommandsController {
   })
   @ApiBody({ type: SendCommandDto })
   @ApiOkResponse({ type: CommandSentDto, description: 'Success' })
-  @ApiErrors(400, 404, 413)
+  @ApiErrors(400, 404, 413, 415)
   send(@JsonBody() input: SendCommandDto): Promise<CommandSentDto> {
     return this.commands.send(input);
   }

@@ -11,8 +11,10 @@ export function requestLogMiddleware(request: Request, response: Response, next:
   response.on('finish', () => {
     const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
     const line = `${request.method} ${redactKey(request.originalUrl)} ${response.statusCode} ${elapsedMs.toFixed(1)}ms`;
-    if (response.statusCode >= 500) {
+    if (response.statusCode === 500) {
       logger.error(line);
+    } else if (response.statusCode > 500) {
+      logger.warn(line);
     } else {
       logger.debug(line);
     }

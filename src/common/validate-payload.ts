@@ -5,7 +5,7 @@ import { describeValidationErrors } from './validation';
 
 /**
  * Validates a socket event payload with the same rules as HTTP bodies (unknown fields
- * rejected), since socket events do not pass through Nest's global ValidationPipe.
+ * rejected). Gateway handlers take the payload as `unknown`, which the global pipe skips.
  */
 export async function validatePayload<T extends object>(type: new () => T, payload: unknown): Promise<T> {
   const plain = payload ?? {};

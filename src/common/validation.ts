@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { invalidBody } from './api-error';
 
 /** Turns class-validator errors into one readable line per offending field. */
@@ -13,11 +13,23 @@ export function describeValidationErrors(errors: ValidationError[], parent = '')
 }
 
 /**
+ * Skips parameters whose design type is `Function`. tsc emits that type for a parameter
+ * typed with a type-only import, such as a gateway's `@ConnectedSocket() socket: Socket`,
+ * and transforming the live socket into a `Function` throws. Socket event payloads are
+ * validated by validatePayload instead.
+ */
+class StrictValidationPipe extends ValidationPipe {
+  protected override toValidate(metadata: ArgumentMetadata): boolean {
+    return metadata.metatype !== Function && super.toValidate(metadata);
+  }
+}
+
+/**
  * The strict pipe for every DTO: unknown fields are rejected, and every failure becomes the
  * `400 invalid body` error with one line per field.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new StrictValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -48,3 +48,42 @@ export function IsJsonValue(maxBytes: number, options?: ValidationOptions): Prop
     options,
   );
 }
+
+const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A worker or server name: 1–64 letters, digits, dots, dashes and underscores. */
+export function IsResourceName(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Matches(RESOURCE_NAME, {
+      message: ({ property }) => `${property} must be 1 to 64 letters, digits, '.', '-' or '_', starting with a letter or digit`,
+    }),
+  );
+}
+
+/** A reference to a worker or server: its id (UUID) or its name. */
+export function IsResourceRef(): PropertyDecorator {
+  return applyDecorators(
+    IsString(),
+    Length(1, 64, { message: ({ property }) => `${property} must be an id or a name of 1 to 64 characters` }),
+    Matches(NO_CONTROL_CHARACTERS, { message: ({ property }) => `${property} must not contain control characters` }),
+  );
+}
+
+/** An object whose values are all strings, with at most maxEntries keys (labels, env). */
+export function IsStringMap(maxEntries: number, maxValueLength: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'isStringMap',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'object' &&
+        value !== null &&
+        !Array.isArray(value) &&
+        Object.keys(value).length <= maxEntries &&
+        Object.entries(value).every(
+          ([key, entry]) => key.length > 0 && key.length <= 256 && !key.includes('\u0000') && typeof entry === 'string' && entry.length <= maxValueLength && !entry.includes('\u0000'),
+        ),
+      defaultMessage: (args) => `${args?.property} must be an object of at most ${maxEntries} string values of up to ${maxValueLength} characters`,
+    },
+  });
+}

@@ -4,6 +4,8 @@ import { loadOrCreateSecret } from './secrets';
 
 export interface AppConfig {
   port: number;
+  /** Address to listen on; undefined listens on every interface. */
+  host: string | undefined;
   /** PostgreSQL connection string; undefined selects the embedded database. */
   databaseUrl: string | undefined;
   databasePoolSize: number;
@@ -13,8 +15,29 @@ export interface AppConfig {
   jwtSecret: string;
   tokenTtlSeconds: number;
   /** Secrets read from or generated into the data directory, for the start-up log. */
-  secretFiles: { name: string; path: string }[];
+  secretFiles: { name: string; path: string; created: boolean }[];
   logLevel: LogLevelName;
+  workers: WorkersConfig;
+}
+
+export interface WorkersConfig {
+  /** Seconds between agent heartbeats, sent to each agent when it connects. */
+  heartbeatSeconds: number;
+  /** An agent silent for this many seconds is offline and its live instances fail. */
+  timeoutSeconds: number;
+  /** Seconds between SIGTERM and SIGKILL when an instance is stopped. */
+  stopGraceSeconds: number;
+  local: LocalWorkerConfig | undefined;
+}
+
+/** The worker agent that runs inside the control plane process, when enabled. */
+export interface LocalWorkerConfig {
+  host: string;
+  capacity: number;
+  portMin: number;
+  portMax: number;
+  /** Executables the local agent may start; undefined allows any. */
+  allowedCommands: string[] | undefined;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -48,6 +71,57 @@ function readPositiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number,
   return value;
 }
 
+function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (!raw) {
+    return fallback;
+  }
+  if (['true', '1', 'yes', 'on'].includes(raw)) {
+    return true;
+  }
+  if (['false', '0', 'no', 'off'].includes(raw)) {
+    return false;
+  }
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function readPortRange(env: NodeJS.ProcessEnv, name: string, fallback: string): [number, number] {
+  const raw = env[name]?.trim() || fallback;
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  const [min, max] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+  if (!(min >= 1 && max <= 65535 && min <= max)) {
+    throw new ConfigError(`${name} must be a port range such as 7000-7099 within 1-65535, got "${raw}"`);
+  }
+  return [min, max];
+}
+
+function readWorkersConfig(env: NodeJS.ProcessEnv, embedded: boolean): WorkersConfig {
+  const heartbeatSeconds = readPositiveInt(env, 'OMNINANNY_WORKER_HEARTBEAT_SECONDS', 5, 3600);
+  const timeoutSeconds = readPositiveInt(env, 'OMNINANNY_WORKER_TIMEOUT_SECONDS', 15, 86400);
+  if (timeoutSeconds <= heartbeatSeconds) {
+    throw new ConfigError('OMNINANNY_WORKER_TIMEOUT_SECONDS must be greater than OMNINANNY_WORKER_HEARTBEAT_SECONDS');
+  }
+
+  const local = readBoolean(env, 'OMNINANNY_LOCAL_WORKER', embedded);
+  const [portMin, portMax] = readPortRange(env, 'OMNINANNY_LOCAL_WORKER_PORTS', '7000-7099');
+  const allow = env.OMNINANNY_LOCAL_WORKER_ALLOW?.split(',').map((entry) => entry.trim()).filter(Boolean);
+
+  return {
+    heartbeatSeconds,
+    timeoutSeconds,
+    stopGraceSeconds: readPositiveInt(env, 'OMNINANNY_STOP_GRACE_SECONDS', 10, 3600),
+    local: local
+      ? {
+          host: env.OMNINANNY_LOCAL_WORKER_HOST?.trim() || '127.0.0.1',
+          capacity: readPositiveInt(env, 'OMNINANNY_LOCAL_WORKER_CAPACITY', 8, 10000),
+          portMin,
+          portMax,
+          allowedCommands: allow && allow.length > 0 ? allow : undefined,
+        }
+      : undefined,
+  };
+}
+
 function readUrl(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | undefined {
   const raw = env[name]?.trim();
   if (!raw) {
@@ -76,7 +150,7 @@ function readSecret(env: NodeJS.ProcessEnv, name: string, dataDir: string, fileN
   }
 
   const stored = loadOrCreateSecret(dataDir, fileName);
-  files.push({ name, path: stored.path });
+  files.push({ name, path: stored.path, created: stored.created });
   return stored.value;
 }
 
@@ -106,9 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const dataDir = resolve(env.OMNINANNY_DATA_DIR?.trim() || '.omninanny');
   const secretFiles: AppConfig['secretFiles'] = [];
 
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+
   return {
     port: readPort(env),
-    databaseUrl: readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    host: env.HOST?.trim() || undefined,
+    databaseUrl,
     databasePoolSize: readPositiveInt(env, 'DATABASE_POOL_SIZE', 10, 1000),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
     dataDir,
@@ -117,5 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: readTokenTtl(env),
     secretFiles,
     logLevel: readLogLevel(env),
+    workers: readWorkersConfig(env, databaseUrl === undefined),
   };
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -16,7 +16,7 @@ import { applyMigrations } from './schema-engine';
  * Pending migrations are applied before the first query.
  */
 @Injectable()
-export class DatabaseService implements OnModuleInit, OnModuleDestroy {
+export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client: PrismaClient | undefined;
   private embedded: PGlite | undefined;
@@ -48,7 +48,11 @@ export class DatabaseService implements OnModuleInit, OnModuleDestroy {
     await this.client.$connect();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /**
+   * Runs after the HTTP and Socket.IO servers closed, so that other modules' shutdown hooks
+   * (the local worker recording its instances' exits) can still write.
+   */
+  async onApplicationShutdown(): Promise<void> {
     await this.client?.$disconnect();
     this.client = undefined;
 

@@ -13,7 +13,7 @@ const logger = new Logger('db');
 async function migrate(): Promise<void> {
   const database = new DatabaseService(loadConfig());
   await database.onModuleInit();
-  await database.onModuleDestroy();
+  await database.onApplicationShutdown();
   logger.log('the database is up to date');
 }
 

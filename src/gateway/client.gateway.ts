@@ -9,7 +9,8 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
-import { toErrorBody } from '../common/api-error';
+import { useHandshakeAuth } from '../common/handshake-auth';
+import { acknowledge } from '../common/socket-ack';
 import { validatePayload } from '../common/validate-payload';
 import { COMMAND_EVENT, CommandsService } from '../commands/commands.service';
 import { PresenceService, userRoom } from '../presence/presence.service';
@@ -17,6 +18,9 @@ import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
 import { Ack, CommandAckDto } from './dto/client-events.dto';
 import { INVALID_TOKEN, readHandshakeToken, SocketUser } from './socket-auth';
+
+/** Events this gateway handles; others get a 404 acknowledgement. */
+const CLIENT_EVENTS = new Set(['user:me', 'command:ack']);
 
 /**
  * The game clients' Socket.IO endpoint on the default namespace. Every socket is
@@ -37,17 +41,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
 
   afterInit(server: Server): void {
     this.presence.attach(server);
-    server.use((socket, next) => {
-      this.authenticate(socket).then(
-        () => next(),
-        (error: Error) => {
-          if (error.message !== INVALID_TOKEN) {
-            this.logger.error('socket authentication failed', error.stack);
-          }
-          next(error.message === INVALID_TOKEN ? error : new Error('internal server error'));
-        },
-      );
-    });
+    useHandshakeAuth(server, this.logger, INVALID_TOKEN, (socket) => this.authenticate(socket));
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -56,6 +50,8 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
       socket.disconnect(true);
       return;
     }
+
+    this.answerUnknownEvents(socket);
 
     // Join before reading the queue, so a command persisted in between is not missed; it
     // may then arrive twice, and the client deduplicates by id.
@@ -71,7 +67,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('user:me')
   async me(@ConnectedSocket() socket: Socket): Promise<Ack> {
-    return this.respond(async () => {
+    return acknowledge(this.logger, 'user:me', async () => {
       const user = await this.users.requireUser(this.userOf(socket).sub);
       return this.users.describe(user);
     });
@@ -79,7 +75,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
 
   @SubscribeMessage('command:ack')
   async acknowledgeCommand(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
-    return this.respond(async () => {
+    return acknowledge(this.logger, 'command:ack', async () => {
       const { id } = await validatePayload(CommandAckDto, payload);
       await this.commands.acknowledge(this.userOf(socket).sub, id);
       return {};
@@ -101,20 +97,17 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
     socket.data.user = { sub: user.sub, nickname: user.nickname } satisfies SocketUser;
   }
 
-  private userOf(socket: Socket): SocketUser {
-    return socket.data.user as SocketUser;
+  /** Answers an acknowledgement of an event no handler takes, which would otherwise hang. */
+  private answerUnknownEvents(socket: Socket): void {
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args[args.length - 1];
+      if (!CLIENT_EVENTS.has(event) && typeof ack === 'function') {
+        ack({ ok: false, code: 404, message: `unknown event: ${String(event).slice(0, 64)}` });
+      }
+    });
   }
 
-  /** Runs an event handler and turns its result or error into the acknowledgement. */
-  private async respond(handler: () => Promise<object>): Promise<Ack> {
-    try {
-      return { ok: true, ...(await handler()) };
-    } catch (error) {
-      const body = toErrorBody(error);
-      if (body.code >= 500) {
-        this.logger.error('a client event failed', (error as Error).stack);
-      }
-      return { ok: false, ...body };
-    }
+  private userOf(socket: Socket): SocketUser {
+    return socket.data.user as SocketUser;
   }
 }

@@ -18,6 +18,7 @@ const ERRORS: Record<number, { description: string; message: string }> = {
   404: { description: 'No user with this sub', message: 'user not found' },
   409: { description: 'Conflicts with the current state', message: 'conflict' },
   413: { description: 'Request body over 1 MiB', message: 'request body is larger than 1 MiB' },
+  415: { description: 'A body that is not JSON', message: 'the body must be JSON sent as Content-Type: application/json' },
   503: { description: 'No capacity to serve the request', message: 'service unavailable' },
 };
 

@@ -11,7 +11,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         'Every error is `{code, message}`.',
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The server key' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'server key', description: 'The server key' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'query', name: 'key', description: 'The server key, for clients that cannot set headers' }, 'key')
     .build();
 

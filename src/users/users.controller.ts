@@ -29,7 +29,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Create user token', description: 'Creates the user, or renames an existing one, and returns a token the game client connects with.' })
   @ApiBody({ type: CreateUserDto })
   @ApiOkResponse({ type: CreatedTokenDto, description: 'token created' })
-  @ApiErrors(400, 413)
+  @ApiErrors(400, 413, 415)
   createToken(@JsonBody() input: CreateUserDto): Promise<CreatedTokenDto> {
     return this.users.createToken(input.sub, input.nickname);
   }

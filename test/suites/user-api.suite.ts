@@ -241,6 +241,39 @@ export function describeUserApi(label: string, options: { embedded?: boolean } =
         expect(response.body).toEqual({ code: 413, message: 'request body is larger than 1 MiB' });
       });
 
+      it('answers 400 for a scalar JSON body', async () => {
+        const response = await api().post('/api/server/user').set(auth()).set('Content-Type', 'application/json').send('"text"');
+
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ code: 400, message: 'invalid body', errors: ['the body must be a JSON object'] });
+      });
+
+      it('answers 400 for deeply nested JSON', async () => {
+        const deep = '['.repeat(5000) + ']'.repeat(5000);
+        const response = await api()
+          .post('/api/server/user/command')
+          .set(auth())
+          .set('Content-Type', 'application/json')
+          .send(`{"sub":"x","title":"t","body":${deep}}`);
+
+        expect(response.status).toBe(400);
+        expect(response.body).toEqual({ code: 400, message: 'invalid body', errors: ['the body is nested deeper than 64 levels'] });
+      });
+
+      it.each(['__proto__', 'constructor'])('answers 400 for a %s key', async (key) => {
+        const response = await api().post('/api/server/user').set(auth()).set('Content-Type', 'application/json').send(`{"sub":"x","nickname":"y","${key}":{"admin":true}}`);
+
+        expect(response.status).toBe(400);
+        expect(response.body.message).toBe('invalid body');
+      });
+
+      it('answers 415 for a body that is not JSON', async () => {
+        const response = await api().post('/api/server/user').set(auth()).set('Content-Type', 'text/plain').send('sub=x&nickname=y');
+
+        expect(response.status).toBe(415);
+        expect(response.body).toEqual({ code: 415, message: 'the body must be JSON sent as Content-Type: application/json' });
+      });
+
       it('answers 400 for GET without sub', async () => {
         const response = await api().get('/api/server/user').set(auth());
         expect(response.status).toBe(400);

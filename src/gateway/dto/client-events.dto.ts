@@ -5,5 +5,4 @@ export class CommandAckDto {
   id: string;
 }
 
-/** Acknowledgement of every client event: `{ok: true, …}` or `{ok: false, code, message}`. */
-export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; code: number; message: string; errors?: string[] };
+export type { AckResult as Ack } from '../../common/socket-ack';

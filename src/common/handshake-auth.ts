@@ -1,0 +1,23 @@
+import type { Logger } from '@nestjs/common';
+import type { Namespace, Server, Socket } from 'socket.io';
+
+/**
+ * Installs a handshake check on a namespace. A rejection with `rejectMessage` reaches the
+ * client as its connect_error message; any other failure is logged and reaches the client
+ * only as `internal server error`, so no database detail leaks.
+ */
+export function useHandshakeAuth(target: Namespace | Server, logger: Logger, rejectMessage: string, authenticate: (socket: Socket) => Promise<void>): void {
+  target.use((socket, next) => {
+    authenticate(socket).then(
+      () => next(),
+      (error: Error) => {
+        if (error.message === rejectMessage) {
+          next(error);
+          return;
+        }
+        logger.error(`handshake of socket ${socket.id} failed`, error.stack);
+        next(new Error('internal server error'));
+      },
+    );
+  });
+}

@@ -1,0 +1,67 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { GameServer, Instance } from '../generated/prisma/client';
+import { AgentLinkService } from './agent-link.service';
+import { Readiness } from '../agent/protocol';
+import { InstancesRepository } from './instances.repository';
+import { PlacementRepository } from './placement.repository';
+
+export interface LaunchOptions {
+  mode: string | null;
+  players: string[];
+  region?: string;
+  workerId?: string;
+}
+
+/** Places a new instance of a server on a worker and sends the start request to that worker's agent. */
+@Injectable()
+export class InstanceLauncherService {
+  private readonly logger = new Logger(InstanceLauncherService.name);
+
+  constructor(
+    private readonly placement: PlacementRepository,
+    private readonly instances: InstancesRepository,
+    private readonly agents: AgentLinkService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * Returns the placed instance. A start the agent rejects, or cannot receive, leaves the
+   * instance failed with the reason, rather than raising: the caller sees it in the state.
+   */
+  async launch(server: GameServer, options: LaunchOptions): Promise<Instance> {
+    const instance = await this.placement.place({
+      serverId: server.id,
+      serverName: server.name,
+      maxInstances: server.maxInstances,
+      mode: options.mode,
+      players: options.players,
+      region: options.region,
+      workerId: options.workerId,
+      workerTimeoutSeconds: this.config.workers.timeoutSeconds,
+    });
+    this.logger.log(`placed instance ${instance.id} of ${server.name} on worker ${instance.workerId} port ${instance.port}`);
+
+    const result = await this.agents.startInstance(instance.workerId, {
+      instance: instance.id,
+      command: server.command,
+      args: server.args,
+      env: server.env as Record<string, string>,
+      port: instance.port,
+      mode: options.mode,
+      players: options.players,
+      readiness: server.readiness as unknown as Readiness,
+      start_timeout_seconds: server.startTimeoutSeconds,
+    });
+
+    if (result.delivered && result.ack.ok) {
+      await this.instances.markStarting(instance.id, result.ack.pid);
+      return instance;
+    }
+
+    const reason = result.delivered && !result.ack.ok ? result.ack.message : result.delivered ? 'the agent rejected the start' : result.message;
+    this.logger.warn(`instance ${instance.id} failed to start: ${reason}`);
+    await this.instances.end(instance.id, { state: 'failed', reason: `failed to start: ${reason}` });
+    return instance;
+  }
+}
