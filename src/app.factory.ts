@@ -9,9 +9,19 @@ import { requestLogMiddleware } from './common/request-log.middleware';
 import { createValidationPipe } from './common/validation';
 import { AppConfig, LOG_LEVELS } from './config/config';
 import { setupOpenApi } from './openapi/openapi';
+import { RedisIoAdapter } from './presence/redis-io.adapter';
 
 export function logLevelsFrom(level: AppConfig['logLevel']): LogLevel[] {
   return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
+}
+
+async function createWebSocketAdapter(app: NestExpressApplication, config: AppConfig): Promise<IoAdapter> {
+  if (!config.redisUrl) {
+    return new IoAdapter(app);
+  }
+  const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisPrefix);
+  await adapter.connect();
+  return adapter;
 }
 
 /** Creates the configured application without listening, for main.ts and the tests. */
@@ -26,7 +36,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.use(jsonBodyMiddleware());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.useWebSocketAdapter(new IoAdapter(app));
+  app.useWebSocketAdapter(await createWebSocketAdapter(app, config));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   setupOpenApi(app);
 

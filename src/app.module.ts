@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
 import { ShutdownLogService } from './common/shutdown-log.service';
 import { CommandsModule } from './commands/commands.module';
 import { AppConfig } from './config/config';
@@ -8,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { InstancesModule } from './instances/instances.module';
+import { MatchmakingModule } from './matchmaking/matchmaking.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 import { ServersModule } from './servers/servers.module';
 import { WorkersModule } from './workers/workers.module';
@@ -28,9 +30,11 @@ export class AppModule {
         UsersModule,
         CommandsModule,
         GatewayModule,
+        ChatModule,
         WorkersModule,
         ServersModule,
         OrchestrationModule,
+        MatchmakingModule,
         HealthModule,
       ],
       providers: [ShutdownLogService],

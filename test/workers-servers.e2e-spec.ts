@@ -133,6 +133,7 @@ describe('workers and servers API', () => {
         max_instances: null,
         readiness: { type: 'tcp' },
         start_timeout_seconds: 30,
+        ticket_timeout_seconds: 120,
         running_instances: 0,
         created_at: expect.any(String),
       });

@@ -8,7 +8,7 @@ const EVENT_FIELDS = { id: true, title: true, body: true, sentAt: true } as cons
 type StoredCommand = { id: string; title: string; body: Prisma.JsonValue; sentAt: Date };
 
 function toEvent(command: StoredCommand): CommandEvent {
-  return { id: command.id, title: command.title, body: command.body, sent_at: command.sentAt.toISOString() };
+  return { id: command.id, title: command.title, body: command.body, sent_at: command.sentAt.toISOString(), persisted: true };
 }
 
 /** Persisted commands: kept until the client acknowledges them. */

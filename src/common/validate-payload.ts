@@ -20,3 +20,11 @@ export async function validatePayload<T extends object>(type: new () => T, paylo
   }
   return instance;
 }
+
+/** Accepts an event that takes no fields: no payload, or an empty object. */
+export function requireEmptyPayload(payload: unknown): void {
+  const empty = payload === undefined || payload === null || (typeof payload === 'object' && !Array.isArray(payload) && Object.keys(payload).length === 0);
+  if (!empty) {
+    throw invalidBody(['this event takes no fields']);
+  }
+}

@@ -10,6 +10,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   databasePoolSize: number;
   redisUrl: string | undefined;
+  /** Prefix of the Redis channels, so several clusters can share one Redis. */
+  redisPrefix: string;
   dataDir: string;
   serverKey: string;
   jwtSecret: string;
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     databasePoolSize: readPositiveInt(env, 'DATABASE_POOL_SIZE', 10, 1000),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: env.OMNINANNY_REDIS_PREFIX?.trim() || 'omninanny',
     dataDir,
     serverKey: readSecret(env, 'OMNINANNY_KEY', dataDir, 'server.key', secretFiles),
     jwtSecret: readSecret(env, 'OMNINANNY_JWT_SECRET', dataDir, 'jwt.secret', secretFiles),

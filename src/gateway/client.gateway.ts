@@ -16,11 +16,9 @@ import { COMMAND_EVENT, CommandsService } from '../commands/commands.service';
 import { PresenceService, userRoom } from '../presence/presence.service';
 import { UsersRepository } from '../users/users.repository';
 import { UsersService } from '../users/users.service';
+import { CLIENT_EVENTS, KNOWN_CLIENT_EVENTS } from './client-events';
 import { Ack, CommandAckDto } from './dto/client-events.dto';
 import { INVALID_TOKEN, readHandshakeToken, SocketUser } from './socket-auth';
-
-/** Events this gateway handles; others get a 404 acknowledgement. */
-const CLIENT_EVENTS = new Set(['user:me', 'command:ack']);
 
 /**
  * The game clients' Socket.IO endpoint on the default namespace. Every socket is
@@ -65,7 +63,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
     }
   }
 
-  @SubscribeMessage('user:me')
+  @SubscribeMessage(CLIENT_EVENTS.userMe)
   async me(@ConnectedSocket() socket: Socket): Promise<Ack> {
     return acknowledge(this.logger, 'user:me', async () => {
       const user = await this.users.requireUser(this.userOf(socket).sub);
@@ -73,7 +71,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
     });
   }
 
-  @SubscribeMessage('command:ack')
+  @SubscribeMessage(CLIENT_EVENTS.commandAck)
   async acknowledgeCommand(@ConnectedSocket() socket: Socket, @MessageBody() payload: unknown): Promise<Ack> {
     return acknowledge(this.logger, 'command:ack', async () => {
       const { id } = await validatePayload(CommandAckDto, payload);
@@ -101,7 +99,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
   private answerUnknownEvents(socket: Socket): void {
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args[args.length - 1];
-      if (!CLIENT_EVENTS.has(event) && typeof ack === 'function') {
+      if (!KNOWN_CLIENT_EVENTS.has(event) && typeof ack === 'function') {
         ack({ ok: false, code: 404, message: `unknown event: ${String(event).slice(0, 64)}` });
       }
     });

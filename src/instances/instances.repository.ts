@@ -56,6 +56,17 @@ export class InstancesRepository {
     });
   }
 
+  /** The allocated instance whose players include the user: the user's current match. */
+  findMatchOf(sub: string): Promise<Instance | null> {
+    return this.database.prisma.instance.findFirst({ where: { state: 'allocated', players: { has: sub } }, orderBy: { createdAt: 'desc' } });
+  }
+
+  /** Allocates a ready instance to the players of a match; returns false when it is no longer ready. */
+  async allocate(id: string, players: string[], mode: string): Promise<boolean> {
+    const result = await this.database.prisma.instance.updateMany({ where: { id, state: 'ready' }, data: { state: 'allocated', players, mode } });
+    return result.count > 0;
+  }
+
   liveOnWorker(workerId: string): Promise<Instance[]> {
     return this.database.prisma.instance.findMany({ where: { workerId, state: { in: LIVE_STATES } } });
   }

@@ -26,6 +26,15 @@ export class PresenceService {
     return sockets.length;
   }
 
+  /** Ids of the user's connected sockets, on every node. */
+  async socketIds(sub: string): Promise<string[]> {
+    if (!this.server) {
+      return [];
+    }
+    const sockets = await this.server.in(userRoom(sub)).fetchSockets();
+    return sockets.map((socket) => socket.id);
+  }
+
   /** Emits an event to every socket of the user; returns how many sockets it went to. */
   async emitToUser(sub: string, event: string, payload: unknown): Promise<number> {
     const count = await this.countSockets(sub);

@@ -15,6 +15,7 @@ export function toServerDto(server: GameServer | ServerWithLoad): ServerDto {
     max_instances: server.maxInstances,
     readiness: server.readiness as unknown as ReadinessDto,
     start_timeout_seconds: server.startTimeoutSeconds,
+    ticket_timeout_seconds: server.ticketTimeoutSeconds,
     running_instances: 'runningInstances' in server ? server.runningInstances : 0,
     created_at: server.createdAt.toISOString(),
   };

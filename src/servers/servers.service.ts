@@ -77,6 +77,7 @@ export class ServersService {
         maxInstances: input.max_instances ?? null,
         readiness: { ...readiness },
         startTimeoutSeconds: input.start_timeout_seconds ?? 30,
+        ticketTimeoutSeconds: input.ticket_timeout_seconds ?? 120,
       });
     } catch (error) {
       if (isUniqueViolation(error)) {

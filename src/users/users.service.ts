@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { TokenService } from '../auth/token.service';
 import { userNotFound } from '../common/api-error';
+import { InstancesRepository } from '../instances/instances.repository';
 import { PresenceService } from '../presence/presence.service';
 import { CreatedTokenDto, DisconnectedDto, MatchDto, UserInfoDto } from './dto/user-responses.dto';
 import { UserRecord, UsersRepository } from './users.repository';
@@ -15,6 +16,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly tokens: TokenService,
     private readonly presence: PresenceService,
+    private readonly instances: InstancesRepository,
   ) {}
 
   async createToken(sub: string, nickname: string): Promise<CreatedTokenDto> {
@@ -29,14 +31,14 @@ export class UsersService {
 
   /** Builds the user info object of GET /api/server/user, also sent for the `user:me` event. */
   async describe(user: UserRecord): Promise<UserInfoDto> {
-    const sockets = await this.presence.countSockets(user.sub);
+    const [sockets, match] = await Promise.all([this.presence.countSockets(user.sub), this.instances.findMatchOf(user.sub)]);
     return {
       sub: user.sub,
       code: 200,
       token: this.tokens.sign(user),
       nickname: user.nickname,
       is_online: sockets > 0,
-      match: { ...NO_MATCH },
+      match: match ? { in_match: true, host: match.host, port: match.port, mode: match.mode } : { ...NO_MATCH },
     };
   }
 

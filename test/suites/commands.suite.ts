@@ -96,7 +96,7 @@ export function describeCommands(label: string, options: { embedded?: boolean } 
         expect(response.status).toBe(200);
         expect(response.body).toEqual({ code: 200, sent: true, sub: 'two-devices' });
         for (const event of await Promise.all(received)) {
-          expect(Object.keys(event).sort()).toEqual(['body', 'id', 'sent_at', 'title']);
+          expect(Object.keys(event).sort()).toEqual(['body', 'id', 'sent_at', 'title']); // no persisted flag on a live-only command
           expect(event.title).toBe('chat');
           expect(event.body).toEqual({ text: 'hello', n: 1 });
           expect(event.id).toMatch(UUID);
@@ -281,7 +281,7 @@ export function describeCommands(label: string, options: { embedded?: boolean } 
         const delivered = nextEvent<CommandEvent>(first, 'command');
         await connectSocket(first);
         const command = await delivered;
-        expect(command).toMatchObject({ title: 'reward', body: { coins: 100 } });
+        expect(command).toMatchObject({ title: 'reward', body: { coins: 100 }, persisted: true });
 
         // Not acknowledged yet: the next connection gets it again.
         first.close();

@@ -48,4 +48,6 @@ export interface CommandEvent {
   title: string;
   body: unknown;
   sent_at: string;
+  /** Present on persisted commands: the client must acknowledge them with `command:ack`. */
+  persisted?: true;
 }

@@ -98,6 +98,13 @@ export class CreateServerDto {
   @Min(1)
   @Max(3600)
   start_timeout_seconds?: number;
+
+  @ApiPropertyOptional({ description: 'Seconds a matchmaking ticket for one of its modes waits before it fails with reason timeout', default: 120, minimum: 1, maximum: 86400 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  ticket_timeout_seconds?: number;
 }
 
 export class ServerFilterDto {
@@ -130,6 +137,7 @@ export class ServerDto {
   @ApiProperty({ type: Number, nullable: true, example: null }) max_instances: number | null;
   @ApiProperty({ type: ReadinessDto }) readiness: ReadinessDto;
   @ApiProperty({ example: 30 }) start_timeout_seconds: number;
+  @ApiProperty({ example: 120 }) ticket_timeout_seconds: number;
   @ApiProperty({ description: 'Instances in a live state', example: 0 }) running_instances: number;
   @ApiProperty({ type: String, format: 'date-time' }) created_at: string;
 }
