@@ -1,19 +1,17 @@
-import { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
-import { requestLogMiddleware } from './common/request-log.middleware';
 import { createValidationPipe } from './common/validation';
-import { AppConfig, LOG_LEVELS } from './config/config';
+import { AppConfig } from './config/config';
+import { PinoLoggerService } from './logging/pino-logger.service';
+import { requestLogMiddleware } from './logging/request-log.middleware';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsService } from './metrics/metrics.service';
 import { setupOpenApi } from './openapi/openapi';
 import { RedisIoAdapter } from './presence/redis-io.adapter';
-
-export function logLevelsFrom(level: AppConfig['logLevel']): LogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1) as LogLevel[];
-}
 
 async function createWebSocketAdapter(app: NestExpressApplication, config: AppConfig): Promise<IoAdapter> {
   if (!config.redisUrl) {
@@ -28,11 +26,12 @@ async function createWebSocketAdapter(app: NestExpressApplication, config: AppCo
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: logLevelsFrom(config.logLevel),
+    logger: new PinoLoggerService({ level: config.logLevel, format: config.logFormat }),
   });
 
   app.disable('x-powered-by');
   app.use(requestLogMiddleware);
+  app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(jsonBodyMiddleware());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());

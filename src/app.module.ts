@@ -10,7 +10,10 @@ import { GatewayModule } from './gateway/gateway.module';
 import { HealthModule } from './health/health.module';
 import { InstancesModule } from './instances/instances.module';
 import { MatchmakingModule } from './matchmaking/matchmaking.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { OpenApiModule } from './openapi/openapi.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServersModule } from './servers/servers.module';
 import { WorkersModule } from './workers/workers.module';
 import { PresenceModule } from './presence/presence.module';
@@ -24,6 +27,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        RateLimitModule,
         AuthModule,
         PresenceModule,
         InstancesModule,
@@ -36,6 +40,7 @@ export class AppModule {
         OrchestrationModule,
         MatchmakingModule,
         HealthModule,
+        MetricsModule,
       ],
       providers: [ShutdownLogService],
     };

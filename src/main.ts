@@ -1,8 +1,20 @@
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { AppConfig, ConfigError, loadConfig, LogFormat, readLogFormat } from './config/config';
+import { PinoLoggerService } from './logging/pino-logger.service';
 import { DataDirLockedError } from './database/data-dir-lock';
 
+// Until the configuration is read, log at the default level; an invalid LOG_FORMAT is
+// reported by loadConfig below, so fall back to JSON here.
+function startupLogFormat(): LogFormat {
+  try {
+    return readLogFormat(process.env, process.stdout.isTTY === true);
+  } catch {
+    return 'json';
+  }
+}
+
+Logger.overrideLogger(new PinoLoggerService({ level: 'log', format: startupLogFormat() }));
 const logger = new Logger('Omninanny');
 
 function loadConfigOrExit(): AppConfig {

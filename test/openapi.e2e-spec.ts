@@ -59,6 +59,11 @@ describe('OpenAPI document', () => {
       expect(json.status).toBe(200);
       expect(Object.keys(json.body.paths)).toEqual(expect.arrayContaining(['/api/server/user', '/api/server/user/command']));
 
+      const asyncApi = await request(running.url).get('/docs/asyncapi.yaml');
+      expect(asyncApi.status).toBe(200);
+      expect(asyncApi.headers['content-type']).toContain('application/yaml');
+      expect(asyncApi.text).toContain('matchmaking:join');
+
       const ui = await request(running.url).get('/docs');
       expect(ui.status).toBe(200);
       expect(ui.text).toContain('swagger');

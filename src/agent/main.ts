@@ -1,4 +1,6 @@
 import { Logger } from '@nestjs/common';
+import { LogLevelName, readLogFormat } from '../config/config';
+import { PinoLoggerService } from '../logging/pino-logger.service';
 import { CliOptions, HELP, parseCliOptions, UsageError } from './cli-options';
 import { WorkerAgent } from './worker-agent';
 
@@ -51,7 +53,8 @@ function handleSignals(agent: WorkerAgent, isStopping: { value: boolean }): void
 
 function main(): void {
   const options = readOptions();
-  Logger.overrideLogger(options.logLevels);
+  const level = options.logLevels[options.logLevels.length - 1] as LogLevelName;
+  Logger.overrideLogger(new PinoLoggerService({ level, format: readLogFormat(process.env, process.stdout.isTTY === true) }));
 
   const isStopping = { value: false };
   const agent = new WorkerAgent({

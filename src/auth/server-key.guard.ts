@@ -3,6 +3,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { invalidKey } from '../common/api-error';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { tooManyRequests } from '../rate-limit/too-many-requests';
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
@@ -17,14 +19,30 @@ function digest(value: string): Buffer {
 export class ServerKeyGuard implements CanActivate {
   private readonly expected: Buffer;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly rateLimits: RateLimitService,
+  ) {
     this.expected = digest(config.serverKey);
   }
 
-  canActivate(context: ExecutionContext): boolean {
-    const presented = readPresentedKey(context.switchToHttp().getRequest<Request>());
+  /**
+   * Checks the key, then the cluster-wide request limit. Wrong keys are counted per client
+   * address, so guessing the key from one address stops after a few attempts a minute.
+   */
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<Request>();
+    const presented = readPresentedKey(request);
+    const { apiPerMinute, authFailuresPerMinute } = this.config.rateLimits;
+
     if (presented === undefined || !timingSafeEqual(digest(presented), this.expected)) {
-      throw invalidKey();
+      const failures = await this.rateLimits.consume(`auth-failure:${request.ip}`, authFailuresPerMinute, 60_000);
+      throw failures.allowed ? invalidKey() : tooManyRequests(`at most ${authFailuresPerMinute} requests with a wrong key per minute`, failures.retryAfterMs);
+    }
+
+    const requests = await this.rateLimits.consume('api', apiPerMinute, 60_000);
+    if (!requests.allowed) {
+      throw tooManyRequests(`at most ${apiPerMinute} API requests per minute`, requests.retryAfterMs);
     }
     return true;
   }

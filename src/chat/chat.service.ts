@@ -7,7 +7,7 @@ import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
 import { ChatRepository, StoredChatMessage } from './chat.repository';
 import { CHAT_HISTORY_DEFAULT_LIMIT, ChannelMessageEvent, ChatHistoryDto, ChatSendDto, DirectMessageEvent } from './dto/chat.dto';
-import { RateLimit, RateLimiter } from './rate-limiter';
+import { RateLimit, RateLimiter } from '../rate-limit/sliding-window-limiter';
 
 export const MAX_CHANNELS_PER_SOCKET = 32;
 export const CHAT_SEND_RATE_LIMIT: RateLimit = { limit: 10, windowMs: 10_000 };

@@ -1,6 +1,7 @@
 import { HttpStatus, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../common/api-error';
+import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { UsersService } from '../users/users.service';
 import { CommandsRepository } from './commands.repository';
@@ -14,6 +15,7 @@ export class CommandsService {
     private readonly commands: CommandsRepository,
     private readonly users: UsersService,
     private readonly presence: PresenceService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /**
@@ -28,6 +30,7 @@ export class CommandsService {
       : { id: randomUUID(), title: input.title, body: input.body, sent_at: new Date().toISOString() };
 
     const sockets = await this.presence.emitToUser(input.sub, COMMAND_EVENT, event);
+    this.metrics.commandsSent.inc({ persisted: String(input.persist === true) });
     const response: CommandSentDto = { code: 200, sent: sockets > 0, sub: input.sub };
     if (input.persist) {
       response.queued = true;

@@ -22,6 +22,11 @@ describe('loadConfig', () => {
     expect(config.redisUrl).toBeUndefined();
     expect(config.tokenTtlSeconds).toBe(24 * 3600);
     expect(config.dataDir).toBe(dataDir);
+    expect(config.metricsKeyRequired).toBe(false);
+  });
+
+  it.each(['json', 'pretty'])('reads LOG_FORMAT=%s', (format) => {
+    expect(loadConfig({ ...secrets, OMNINANNY_DATA_DIR: dataDir, LOG_FORMAT: format }).logFormat).toBe(format);
   });
 
   it.each([
@@ -35,6 +40,8 @@ describe('loadConfig', () => {
     [{ OMNINANNY_KEY: 'short' }, 'OMNINANNY_KEY'],
     [{ OMNINANNY_JWT_SECRET: 'short' }, 'OMNINANNY_JWT_SECRET'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ LOG_FORMAT: 'xml' }, 'LOG_FORMAT'],
+    [{ OMNINANNY_METRICS_KEY_REQUIRED: 'maybe' }, 'OMNINANNY_METRICS_KEY_REQUIRED'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
   ])('rejects %j naming %s', (env, name) => {
     const load = () => loadConfig({ ...secrets, OMNINANNY_DATA_DIR: dataDir, ...env });

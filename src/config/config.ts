@@ -19,7 +19,23 @@ export interface AppConfig {
   /** Secrets read from or generated into the data directory, for the start-up log. */
   secretFiles: { name: string; path: string; created: boolean }[];
   logLevel: LogLevelName;
+  logFormat: LogFormat;
+  /** Whether GET /metrics needs the server key like the API. */
+  metricsKeyRequired: boolean;
   workers: WorkersConfig;
+  rateLimits: RateLimitsConfig;
+}
+
+/** Limits per minute unless named otherwise; see RateLimitService for how they are counted. */
+export interface RateLimitsConfig {
+  /** Requests with the right server key, across the cluster. */
+  apiPerMinute: number;
+  /** Requests with a missing or wrong key, per client address. */
+  authFailuresPerMinute: number;
+  /** Socket.IO handshakes per client address. */
+  connectsPerMinute: number;
+  /** Events per game-client socket per 10 seconds. */
+  eventsPer10Seconds: number;
 }
 
 export interface WorkersConfig {
@@ -44,6 +60,9 @@ export interface LocalWorkerConfig {
 
 export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Raised when an environment variable is invalid; the message names the variable. */
 export class ConfigError extends Error {}
@@ -173,6 +192,15 @@ function readLogLevel(env: NodeJS.ProcessEnv): LogLevelName {
   return raw;
 }
 
+/** Reads LOG_FORMAT: JSON for log collectors by default, the pretty form when stdout is a terminal. */
+export function readLogFormat(env: NodeJS.ProcessEnv, isTty: boolean): LogFormat {
+  const raw = env.LOG_FORMAT?.trim().toLowerCase() || (isTty ? 'pretty' : 'json');
+  if (!(LOG_FORMATS as readonly string[]).includes(raw)) {
+    throw new ConfigError(`LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}, got "${env.LOG_FORMAT}"`);
+  }
+  return raw as LogFormat;
+}
+
 /**
  * Builds the typed configuration from environment variables, failing fast with a
  * ConfigError that names the offending variable. Generates the server key and the JWT
@@ -197,6 +225,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tokenTtlSeconds: readTokenTtl(env),
     secretFiles,
     logLevel: readLogLevel(env),
+    logFormat: readLogFormat(env, process.stdout.isTTY === true),
+    metricsKeyRequired: readBoolean(env, 'OMNINANNY_METRICS_KEY_REQUIRED', false),
     workers: readWorkersConfig(env, databaseUrl === undefined),
+    rateLimits: {
+      apiPerMinute: readPositiveInt(env, 'OMNINANNY_RATE_LIMIT_API_PER_MINUTE', 600_000, 100_000_000),
+      authFailuresPerMinute: readPositiveInt(env, 'OMNINANNY_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1_000_000),
+      connectsPerMinute: readPositiveInt(env, 'OMNINANNY_RATE_LIMIT_CONNECTS_PER_MINUTE', 600, 1_000_000),
+      eventsPer10Seconds: readPositiveInt(env, 'OMNINANNY_RATE_LIMIT_EVENTS_PER_10S', 200, 1_000_000),
+    },
   };
 }

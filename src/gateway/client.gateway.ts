@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,9 +9,11 @@ import {
 } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { TokenService } from '../auth/token.service';
-import { useHandshakeAuth } from '../common/handshake-auth';
+import { HandshakeRejection, useHandshakeAuth } from '../common/handshake-auth';
 import { acknowledge } from '../common/socket-ack';
 import { validatePayload } from '../common/validate-payload';
+import { APP_CONFIG, AppConfig } from '../config/config';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { COMMAND_EVENT, CommandsService } from '../commands/commands.service';
 import { PresenceService, userRoom } from '../presence/presence.service';
 import { UsersRepository } from '../users/users.repository';
@@ -35,11 +37,13 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly users: UsersService,
     private readonly commands: CommandsService,
     private readonly presence: PresenceService,
+    private readonly rateLimits: RateLimitService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   afterInit(server: Server): void {
     this.presence.attach(server);
-    useHandshakeAuth(server, this.logger, INVALID_TOKEN, (socket) => this.authenticate(socket));
+    useHandshakeAuth(server, this.logger, (socket) => this.authenticate(socket));
   }
 
   async handleConnection(socket: Socket): Promise<void> {
@@ -49,6 +53,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
       return;
     }
 
+    this.limitEvents(socket);
     this.answerUnknownEvents(socket);
 
     // Join before reading the queue, so a command persisted in between is not missed; it
@@ -82,17 +87,52 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
 
   /** Accepts a valid, unexpired token whose version matches the user's current one. */
   private async authenticate(socket: Socket): Promise<void> {
+    const { connectsPerMinute } = this.config.rateLimits;
+    const limit = await this.rateLimits.consume(`connect:${socket.handshake.address}`, connectsPerMinute, 60_000);
+    if (!limit.allowed) {
+      throw new HandshakeRejection(`rate limit exceeded: at most ${connectsPerMinute} connections per minute from one address`);
+    }
+
     const token = readHandshakeToken(socket);
     const claims = token ? this.tokens.verify(token) : undefined;
     if (!claims) {
-      throw new Error(INVALID_TOKEN);
+      throw new HandshakeRejection(INVALID_TOKEN);
     }
 
     const user = await this.usersRepository.find(claims.sub);
     if (!user || user.tokenVersion !== claims.ver) {
-      throw new Error(INVALID_TOKEN);
+      throw new HandshakeRejection(INVALID_TOKEN);
     }
     socket.data.user = { sub: user.sub, nickname: user.nickname } satisfies SocketUser;
+  }
+
+  /**
+   * Rejects events past the per-socket limit with a 429 acknowledgement, leaving the
+   * connection open. A fixed window per socket costs two numbers, where a log of event
+   * times would cost one entry per allowed event.
+   */
+  private limitEvents(socket: Socket): void {
+    const limit = this.config.rateLimits.eventsPer10Seconds;
+    let windowStart = 0;
+    let count = 0;
+
+    socket.use((packet, next) => {
+      const now = Date.now();
+      if (now - windowStart >= 10_000) {
+        windowStart = now;
+        count = 0;
+      }
+      count += 1;
+      if (count <= limit) {
+        next();
+        return;
+      }
+
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') {
+        ack({ ok: false, code: 429, message: `rate limit exceeded: at most ${limit} events per 10 s` });
+      }
+    });
   }
 
   /** Answers an acknowledgement of an event no handler takes, which would otherwise hang. */

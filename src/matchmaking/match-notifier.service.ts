@@ -1,17 +1,26 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SERVER_EVENTS } from '../gateway/client-events';
+import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { MatchedEvent, MatchFailedEvent } from './dto/matchmaking.dto';
-import { AllocatedInstance, EndedTicket } from './tickets.repository';
+import { AllocatedInstance, EndedTicket, MatchedTicket } from './tickets.repository';
 
 /** Sends match results to every socket of every player, on whichever node it is. */
 @Injectable()
 export class MatchNotifierService {
   private readonly logger = new Logger(MatchNotifierService.name);
 
-  constructor(private readonly presence: PresenceService) {}
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly metrics: MetricsService,
+  ) {}
 
-  async matched(tickets: EndedTicket[], instance: AllocatedInstance, mode: string): Promise<void> {
+  async matched(tickets: MatchedTicket[], instance: AllocatedInstance, mode: string): Promise<void> {
+    const now = Date.now();
+    for (const ticket of tickets) {
+      this.metrics.matchWait.observe(Math.max(0, now - ticket.createdAtMs) / 1000);
+    }
+
     const players = tickets.map((ticket) => ticket.sub);
     await Promise.all(
       tickets.map((ticket) => {

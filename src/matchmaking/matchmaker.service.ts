@@ -5,7 +5,7 @@ import { InstancesRepository } from '../instances/instances.repository';
 import { pollUntil } from '../instances/wait-for';
 import { ServersRepository } from '../servers/servers.repository';
 import { MatchNotifierService } from './match-notifier.service';
-import { EndedTicket, TicketsRepository } from './tickets.repository';
+import { MatchedTicket, TicketsRepository } from './tickets.repository';
 
 /** Milliseconds between matcher passes; a join also triggers a pass at once. */
 const PASS_INTERVAL_MS = 200;
@@ -100,7 +100,7 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   /** Starts an instance for a match that found no ready one, then allocates it. */
-  private async startInstanceFor(server: GameServer, mode: string, tickets: EndedTicket[]): Promise<void> {
+  private async startInstanceFor(server: GameServer, mode: string, tickets: MatchedTicket[]): Promise<void> {
     const ids = tickets.map((ticket) => ticket.id);
     const players = tickets.map((ticket) => ticket.sub);
 

@@ -16,9 +16,14 @@ export interface AllocatedInstance {
   mode: string | null;
 }
 
+export interface MatchedTicket extends EndedTicket {
+  /** Creation time of the ticket in epoch milliseconds, on this node's clock. */
+  createdAtMs: number;
+}
+
 /** A set of waiting tickets locked by one matcher, and the instance they were given. */
 export interface FormedMatch {
-  tickets: { id: string; sub: string }[];
+  tickets: MatchedTicket[];
   /** A ready instance taken from the pool; undefined when one must be started. */
   instance: AllocatedInstance | undefined;
 }
@@ -113,7 +118,10 @@ export class TicketsRepository {
           where: { id: { in: ids } },
           data: instance ? { state: 'matched', instanceId: instance.id, endedAt: new Date() } : { state: 'allocating' },
         });
-        return { tickets: tickets.map(({ id, sub }) => ({ id, sub })), instance };
+        // Derived from the wait the database measured, so clock skew between this node and
+        // the database does not distort the match wait metric.
+        const now = Date.now();
+        return { tickets: tickets.map(({ id, sub, waited }) => ({ id, sub, createdAtMs: now - waited * 1000 })), instance };
       }),
     );
   }

@@ -19,6 +19,7 @@ const ERRORS: Record<number, { description: string; message: string }> = {
   409: { description: 'Conflicts with the current state', message: 'conflict' },
   413: { description: 'Request body over 1 MiB', message: 'request body is larger than 1 MiB' },
   415: { description: 'A body that is not JSON', message: 'the body must be JSON sent as Content-Type: application/json' },
+  429: { description: 'Rate limit exceeded: too many wrong keys from one address, or too many requests', message: 'rate limit exceeded: at most 30 requests with a wrong key per minute; retry in 42 s' },
   503: { description: 'No capacity to serve the request', message: 'service unavailable' },
 };
 
@@ -42,6 +43,6 @@ export function ApiServerKey() {
     ApiSecurity('bearer'),
     ApiSecurity('key'),
     ApiQuery({ name: 'key', required: false, description: 'Omninanny server key; prefer the Authorization: Bearer header', schema: { type: 'string' } }),
-    ApiErrors(401),
+    ApiErrors(401, 429),
   );
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { Server } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 
 /** Room that every socket of one user joins, on whichever node it is connected. */
 export const userRoom = (sub: string) => `user:${sub}`;
@@ -16,6 +16,11 @@ export class PresenceService {
   /** Called by the gateway once Socket.IO is listening. */
   attach(server: Server): void {
     this.server = server;
+  }
+
+  /** Game-client sockets connected to this node only, whatever the adapter. */
+  localSockets(): Socket[] {
+    return this.server ? [...this.server.of('/').sockets.values()] : [];
   }
 
   async countSockets(sub: string): Promise<number> {

@@ -3,7 +3,7 @@ import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect,
 import type { Namespace, Socket } from 'socket.io';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AgentLinkService, workerRoom } from '../instances/agent-link.service';
-import { useHandshakeAuth } from '../common/handshake-auth';
+import { HandshakeRejection, useHandshakeAuth } from '../common/handshake-auth';
 import { acknowledge, AckResult } from '../common/socket-ack';
 import { AGENT_NAMESPACE, INVALID_WORKER_TOKEN } from '../agent/protocol';
 import { InstanceLifecycleService } from '../instances/instance-lifecycle.service';
@@ -35,7 +35,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
 
   afterInit(namespace: Namespace): void {
     this.link.attach(namespace);
-    useHandshakeAuth(namespace, this.logger, INVALID_WORKER_TOKEN, (socket) => this.authenticate(socket));
+    useHandshakeAuth(namespace, this.logger, (socket) => this.authenticate(socket));
   }
 
   /** Joins the worker's room, closing an older connection of the same worker (one agent per worker). */
@@ -100,7 +100,7 @@ export class AgentGateway implements OnGatewayInit, OnGatewayConnection, OnGatew
     const token: unknown = socket.handshake.auth?.token;
     const worker = typeof token === 'string' && token.length > 0 ? await this.workers.findByTokenHash(hashWorkerToken(token)) : null;
     if (!worker) {
-      throw new Error(INVALID_WORKER_TOKEN);
+      throw new HandshakeRejection(INVALID_WORKER_TOKEN);
     }
     socket.data.agent = { workerId: worker.id, workerName: worker.name } satisfies AgentIdentity;
   }

@@ -1,4 +1,4 @@
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter } from './sliding-window-limiter';
 
 describe('RateLimiter', () => {
   let now: number;
