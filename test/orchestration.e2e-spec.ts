@@ -222,6 +222,26 @@ describe('orchestration with a real worker agent', () => {
     await api().delete('/api/server/server/orchestration').query({ id: first.body.id, wait: 'true' }).set(auth());
   });
 
+  it('places nothing on a draining worker until it is undrained', async () => {
+    const drained = await api().patch('/api/server/worker').set(auth()).send({ id: 'box', draining: true });
+    expect(drained.status).toBe(200);
+    expect(drained.body).toMatchObject({ name: 'box', status: 'draining' });
+
+    const refused = await createInstance({ server: 'crowd' });
+    expect(refused.status).toBe(503);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await getWorker('box')).status).toBe('draining');
+
+    const undrained = await api().patch('/api/server/worker').set(auth()).send({ id: 'box', draining: false });
+    expect(undrained.body.status).toBe('online');
+    const placed = await createInstance({ server: 'crowd' });
+    expect(placed.status).toBe(201);
+    await api().delete('/api/server/server/orchestration').query({ id: placed.body.id, wait: 'true' }).set(auth());
+
+    expect((await api().patch('/api/server/worker').set(auth()).send({ id: 'box', draining: 'maybe' })).status).toBe(400);
+    expect((await api().patch('/api/server/worker').set(auth()).send({ id: 'nope', draining: true })).status).toBe(404);
+  });
+
   it('refuses to delete a server or worker with live instances unless forced', async () => {
     await defineServer('busy', { readiness: { type: 'none' } });
     const created = await createInstance({ server: 'busy', wait: true });

@@ -1,10 +1,10 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ServerKeyGuard } from '../auth/server-key.guard';
 import { BodyOrQuery, JsonBody } from '../common/request-input.decorators';
 import { DeletedDto } from '../common/deleted.dto';
 import { ApiErrors, ApiServerKey } from '../openapi/error-responses';
-import { CreatedWorkerDto, CreateWorkerDto, DeleteWorkerDto, WorkerFilterDto, WorkerListDto } from './dto/worker.dto';
+import { CreatedWorkerDto, CreateWorkerDto, DeleteWorkerDto, UpdateWorkerDto, WorkerDto, WorkerFilterDto, WorkerListDto } from './dto/worker.dto';
 import { WorkersService } from './workers.service';
 
 @ApiTags('worker')
@@ -31,6 +31,18 @@ export class WorkersController {
   @ApiErrors(400, 409, 413, 415)
   create(@JsonBody() input: CreateWorkerDto): Promise<CreatedWorkerDto> {
     return this.workers.create(input);
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Drain or undrain a worker',
+    description: 'A draining worker gets no new instances while its running ones go on; set draining to false to accept instances again.',
+  })
+  @ApiBody({ type: UpdateWorkerDto })
+  @ApiOkResponse({ type: WorkerDto, description: 'The updated worker' })
+  @ApiErrors(400, 404, 413, 415)
+  update(@JsonBody() input: UpdateWorkerDto): Promise<WorkerDto> {
+    return this.workers.update(input);
   }
 
   @Delete()

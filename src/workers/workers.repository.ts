@@ -62,8 +62,17 @@ export class WorkersRepository {
       WHERE id = ${id}::uuid`;
   }
 
-  async setDraining(id: string): Promise<void> {
-    await this.database.prisma.worker.update({ where: { id }, data: { status: 'draining' } });
+  /**
+   * Starts or ends draining. Ending it makes the worker online again only if its agent is
+   * still heartbeating; otherwise it is offline until the next heartbeat.
+   */
+  async setDraining(id: string, draining: boolean, timeoutSeconds: number): Promise<void> {
+    await this.database.prisma.$executeRaw`
+      UPDATE workers SET status = CASE
+        WHEN ${draining}::boolean THEN 'draining'::"WorkerStatus"
+        WHEN last_seen_at > now() - make_interval(secs => ${timeoutSeconds}) THEN 'online'::"WorkerStatus"
+        ELSE 'offline'::"WorkerStatus" END
+      WHERE id = ${id}::uuid`;
   }
 
   /** Marks workers silent for longer than timeoutSeconds offline; returns them. */

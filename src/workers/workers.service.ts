@@ -7,7 +7,7 @@ import { AgentLinkService } from '../instances/agent-link.service';
 import { InstanceLifecycleService } from '../instances/instance-lifecycle.service';
 import { InstancesRepository } from '../instances/instances.repository';
 import { pollUntil } from '../instances/wait-for';
-import { CreatedWorkerDto, CreateWorkerDto, DeleteWorkerDto, WorkerFilterDto, WorkerListDto } from './dto/worker.dto';
+import { CreatedWorkerDto, CreateWorkerDto, DeleteWorkerDto, UpdateWorkerDto, WorkerDto, WorkerFilterDto, WorkerListDto } from './dto/worker.dto';
 import { DeletedDto } from '../common/deleted.dto';
 import { toWorkerDto } from './worker-view';
 import { generateWorkerToken, hashWorkerToken } from './worker-token';
@@ -63,6 +63,15 @@ export class WorkersService {
 
     const worker = await this.requireWorker(filter.id);
     return { workers: (await this.workers.list({ id: worker.id })).map(toWorkerDto) };
+  }
+
+  async update(input: UpdateWorkerDto): Promise<WorkerDto> {
+    const worker = await this.requireWorker(input.id);
+    await this.workers.setDraining(worker.id, input.draining, this.config.workers.timeoutSeconds);
+    this.logger.log(`worker ${worker.name}: ${input.draining ? 'draining' : 'draining ended'}`);
+
+    const [updated] = await this.workers.list({ id: worker.id });
+    return toWorkerDto(updated);
   }
 
   async delete(input: DeleteWorkerDto): Promise<DeletedDto> {

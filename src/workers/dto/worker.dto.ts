@@ -78,3 +78,13 @@ export class CreatedWorkerDto extends WorkerDto {
 export class WorkerListDto {
   @ApiProperty({ type: [WorkerDto] }) workers: WorkerDto[];
 }
+
+export class UpdateWorkerDto {
+  @ApiProperty({ description: 'Worker id or name', example: 'eu-west-1a' })
+  @IsResourceRef()
+  id: string;
+
+  @ApiProperty({ description: 'true: place no new instances on it while its running ones finish; false: accept instances again' })
+  @IsQueryBoolean()
+  draining: boolean;
+}
