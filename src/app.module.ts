@@ -11,7 +11,6 @@ import { HealthModule } from './health/health.module';
 import { InstancesModule } from './instances/instances.module';
 import { MatchmakingModule } from './matchmaking/matchmaking.module';
 import { MetricsModule } from './metrics/metrics.module';
-import { OpenApiModule } from './openapi/openapi.module';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { ServersModule } from './servers/servers.module';

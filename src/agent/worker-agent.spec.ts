@@ -1,5 +1,4 @@
 import { ConsoleLogger, Logger, LoggerService } from '@nestjs/common';
-import { transformFileSync } from '@swc/core';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, Server as HttpServer } from 'node:http';
@@ -174,21 +173,8 @@ function waitForExit(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-/** Compiles the agent's sources to CommonJS in `outDir`, so the CLI can run as its own process. */
-function buildCli(outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
-  for (const file of readdirSync(__dirname)) {
-    if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) {
-      continue;
-    }
-    const { code } = transformFileSync(join(__dirname, file), {
-      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
-      module: { type: 'commonjs' },
-    });
-    writeFileSync(join(outDir, file.replace(/\.ts$/, '.js')), code);
-  }
-  return join(outDir, 'main.js');
-}
+/** The built CLI; `npm test` builds the project before the tests run. */
+const CLI_PATH = join(REPO_ROOT, 'dist', 'agent', 'main.js');
 
 describe('WorkerAgent', () => {
   let plane: FakeControlPlane;
@@ -656,18 +642,8 @@ describe('WorkerAgent', () => {
   });
 
   describe('worker CLI', () => {
-    let cliPath: string;
-    let buildDir: string;
-
-    beforeAll(() => {
-      buildDir = mkdtempSync(join(tmpdir(), 'omninanny-agent-cli-'));
-      cliPath = buildCli(buildDir);
-    });
-
-    afterAll(() => rmSync(buildDir, { recursive: true, force: true }));
-
     function runCli(args: string[], env: Record<string, string>): ChildProcess {
-      const child = spawn(process.execPath, [cliPath, ...args], {
+      const child = spawn(process.execPath, [CLI_PATH, ...args], {
         env: { PATH: process.env.PATH ?? '', NODE_PATH: join(REPO_ROOT, 'node_modules'), LOG_LEVEL: 'warn', ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
