@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { GAME_SERVER } from './support/agent-process';
+import { gamePortRange } from './support/game-ports';
 import { connectClient, nextEvent } from './support/clients';
 import { freePort } from './support/free-port';
 import { eventually } from './support/poll';
@@ -11,6 +12,7 @@ import { isPortOpen, readFirstLine } from './support/tcp';
 
 const MAIN = join(__dirname, '..', 'dist', 'main.js');
 const KEY = 'built-server-key-0123456789';
+const PORTS = gamePortRange(10);
 
 /**
  * Runs the server exactly as `npm start` does (the tsc build in dist/, on the embedded
@@ -33,7 +35,7 @@ describe('built server on the embedded database', () => {
       PORT: String(port),
       OMNINANNY_KEY: KEY,
       OMNINANNY_DATA_DIR: dataDir,
-      OMNINANNY_LOCAL_WORKER_PORTS: '42200-42209',
+      OMNINANNY_LOCAL_WORKER_PORTS: `${PORTS.min}-${PORTS.max}`,
       OMNINANNY_STOP_GRACE_SECONDS: '2',
     };
     delete env.DATABASE_URL;
@@ -82,7 +84,7 @@ describe('built server on the embedded database', () => {
       (entry) => entry?.status === 'online',
       20_000,
     );
-    expect(worker).toMatchObject({ name: 'local', host: '127.0.0.1', ports: { min: 42200, max: 42209 } });
+    expect(worker).toMatchObject({ name: 'local', host: '127.0.0.1', ports: PORTS });
 
     await api()
       .post('/api/server/server')

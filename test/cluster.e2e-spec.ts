@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { gamePortRange } from './support/game-ports';
 import type { Socket } from 'socket.io-client';
 import { AgentProcess, GAME_SERVER, startAgentProcess } from './support/agent-process';
 import { TEST_KEY } from './support/app';
@@ -111,7 +112,7 @@ describeCluster('cluster of three nodes', () => {
   });
 
   it('starts an instance through B on an agent connected to A', async () => {
-    const worker = await request(nodeA.url).post('/api/server/worker').set(auth).send({ name: 'on-a', host: '127.0.0.1', capacity: 4, ports: { min: 42600, max: 42609 } });
+    const worker = await request(nodeA.url).post('/api/server/worker').set(auth).send({ name: 'on-a', host: '127.0.0.1', capacity: 4, ports: gamePortRange(10) });
     agents.push(startAgentProcess(nodeA.url, worker.body.token));
     await eventually(() => workerStatus(nodeC, 'on-a'), (status) => status === 'online', 15_000);
 
@@ -142,7 +143,7 @@ describeCluster('cluster of three nodes', () => {
 
   it('moves clients and agents to a live node when theirs dies', async () => {
     // Through the balancer: the agent lands on A, the client on B, the second client on A.
-    const worker = await request(nodeC.url).post('/api/server/worker').set(auth).send({ name: 'movable', host: '127.0.0.1', capacity: 2, ports: { min: 42610, max: 42619 } });
+    const worker = await request(nodeC.url).post('/api/server/worker').set(auth).send({ name: 'movable', host: '127.0.0.1', capacity: 2, ports: gamePortRange(10) });
     const agent = startAgentProcess(balancerUrl, worker.body.token);
     agents.push(agent);
     await eventually(() => workerStatus(nodeC, 'movable'), (status) => status === 'online', 15_000);

@@ -9,13 +9,14 @@ import { createTestDatabase, TestDatabase } from './support/database';
 import { freePort } from './support/free-port';
 
 /**
- * Runs the Docker image's start sequence without Docker, as far as the Dockerfile allows:
- * the runtime stage's files in a temporary directory, a production-only `npm ci`, the
- * entrypoint with the image's ENTRYPOINT and CMD, and the HEALTHCHECK command, all read
- * from the Dockerfile itself so that a change to it is tested. The build stage (`npm ci`
- * and `npm run build`) is what `npm test` runs first through its pretest script, so dist/
- * comes from this checkout. tini, PID 1 of the image, is left out: the test sends SIGTERM
- * straight to the process that tini would forward it to.
+ * Runs the Docker image's start sequence without Docker, as far as the Dockerfile allows.
+ * The steps are the runtime stage's files in a temporary directory, a production-only
+ * `npm ci`, the entrypoint with the image's ENTRYPOINT and CMD, and the HEALTHCHECK
+ * command. Each is read from the Dockerfile itself, so a change to it is tested.
+ *
+ * The build stage (`npm ci` and `npm run build`) is what `npm test` runs first through its
+ * pretest script, so dist/ comes from this checkout. tini, PID 1 of the image, is left out,
+ * and the test sends SIGTERM straight to the process that tini would forward it to.
  */
 
 const ROOT = join(__dirname, '..');
@@ -78,10 +79,10 @@ function splitFlags(value: string): { flags: Record<string, string>; args: strin
 }
 
 /** Reads the exec (JSON array) form of ENTRYPOINT, CMD or HEALTHCHECK CMD. */
-function parseExecForm(value: string, what: string): string[] {
+function parseExecForm(value: string, instructionName: string): string[] {
   const parsed: unknown = JSON.parse(value);
   if (!Array.isArray(parsed) || !parsed.every((entry) => typeof entry === 'string')) {
-    throw new Error(`${what} must use the exec form, a JSON array of strings; got ${value}`);
+    throw new Error(`${instructionName} must use the exec form (a JSON array of strings), got ${value}`);
   }
   return parsed;
 }
@@ -92,7 +93,7 @@ function parseEnv(value: string): Record<string, string> {
   for (const pair of value.split(/\s+/)) {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(pair);
     if (!match) {
-      throw new Error(`ENV must use the KEY=value form; got "${pair}"`);
+      throw new Error(`ENV must use the KEY=value form, got "${pair}"`);
     }
     env[match[1]] = match[2];
   }
@@ -108,32 +109,35 @@ function durationMs(value: string): number {
   return total;
 }
 
-/** What the test needs from the Dockerfile, with the checks that keep that reading valid. */
+/**
+ * Reads the instructions that the test runs from the Dockerfile, and throws when one of
+ * them has a form that this reading does not support.
+ */
 function readImage(text: string) {
   const instructions = parseDockerfile(text);
   const lastStage = Math.max(...instructions.map((instruction) => instruction.stage));
   const runtime = instructions.filter((instruction) => instruction.stage === lastStage);
-  const one = (keyword: string): Instruction => {
+  const onlyRuntimeInstruction = (keyword: string): Instruction => {
     const found = runtime.filter((instruction) => instruction.keyword === keyword);
     if (found.length !== 1) {
-      throw new Error(`the runtime stage must have exactly one ${keyword}; found ${found.length}`);
+      throw new Error(`the runtime stage must have exactly one ${keyword}, found ${found.length}`);
     }
     return found[0];
   };
 
   const buildWorkdir = instructions.find((instruction) => instruction.stage === 0 && instruction.keyword === 'WORKDIR')?.value;
   const copies = runtime.filter((instruction) => instruction.keyword === 'COPY').map((instruction) => splitFlags(instruction.value));
-  const healthcheck = /^((?:--[a-z-]+=\S+\s+)*)CMD\s+(.*)$/s.exec(one('HEALTHCHECK').value);
+  const healthcheck = /^((?:--[a-z-]+=\S+\s+)*)CMD\s+(.*)$/s.exec(onlyRuntimeInstruction('HEALTHCHECK').value);
   if (!healthcheck) {
-    throw new Error(`HEALTHCHECK must be "[--options] CMD [...]"; got ${one('HEALTHCHECK').value}`);
+    throw new Error(`HEALTHCHECK must be "[--options] CMD [...]", got ${onlyRuntimeInstruction('HEALTHCHECK').value}`);
   }
 
   return {
     instructions,
     runtime,
     buildWorkdir,
-    workdir: one('WORKDIR').value,
-    user: one('USER').value,
+    workdir: onlyRuntimeInstruction('WORKDIR').value,
+    user: onlyRuntimeInstruction('USER').value,
     env: Object.assign({}, ...runtime.filter((instruction) => instruction.keyword === 'ENV').map((instruction) => parseEnv(instruction.value))) as Record<string, string>,
     volumes: runtime.filter((instruction) => instruction.keyword === 'VOLUME').flatMap((instruction) => parseExecForm(instruction.value, 'VOLUME')),
     exposed: runtime.filter((instruction) => instruction.keyword === 'EXPOSE').flatMap((instruction) => instruction.value.split(/\s+/)),
@@ -141,8 +145,8 @@ function readImage(text: string) {
     fromBuild: copies.filter(({ flags }) => flags.from !== undefined),
     /** COPY sources taken from the build context (the repository). */
     fromContext: copies.filter(({ flags }) => flags.from === undefined),
-    entrypoint: parseExecForm(one('ENTRYPOINT').value, 'ENTRYPOINT'),
-    cmd: parseExecForm(one('CMD').value, 'CMD'),
+    entrypoint: parseExecForm(onlyRuntimeInstruction('ENTRYPOINT').value, 'ENTRYPOINT'),
+    cmd: parseExecForm(onlyRuntimeInstruction('CMD').value, 'CMD'),
     healthcheckOptions: splitFlags(healthcheck[1].trim()).flags,
     healthcheckCommand: parseExecForm(healthcheck[2], 'HEALTHCHECK CMD'),
   };
@@ -234,10 +238,16 @@ interface Started {
   output(): string;
   /** Resolves on exit, or with timedOut after timeoutMs. */
   exited(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; timedOut: boolean }>;
+  /** SIGKILL to the whole process group, so a failed test leaves no server behind. */
+  killGroup(): Promise<void>;
 }
 
+/**
+ * Starts a process in a process group of its own. Signals under test still go to its pid
+ * alone, as tini sends them to its one child.
+ */
 function start(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Started {
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -249,6 +259,18 @@ function start(command: string, args: string[], options: { cwd: string; env: Nod
   return {
     child,
     output: () => output,
+    killGroup: async () => {
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline) {
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          // ESRCH: every process of the group has exited.
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
     exited: (timeoutMs) =>
       new Promise((resolve) => {
         const timer = setTimeout(() => resolve({ code: null, signal: null, timedOut: true }), timeoutMs);
@@ -513,9 +535,7 @@ describe('image start sequence outside Docker', () => {
       expect(server.output()).not.toContain(KEY);
       expect(server.output()).not.toContain(JWT_SECRET);
     } finally {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-      }
+      await server.killGroup();
     }
   }, READY_TIMEOUT_MS + 60_000);
 
@@ -539,9 +559,7 @@ describe('image start sequence outside Docker', () => {
       const exit = await server.exited(STOP_TIMEOUT_MS);
       expect(exit.timedOut).toBe(false);
     } finally {
-      if (server.child.exitCode === null && server.child.signalCode === null) {
-        server.child.kill('SIGKILL');
-      }
+      await server.killGroup();
     }
   }, READY_TIMEOUT_MS + 60_000);
 

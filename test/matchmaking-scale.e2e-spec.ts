@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { gamePortRange } from './support/game-ports';
 import type { Socket } from 'socket.io-client';
 import { AgentProcess, startAgentProcess } from './support/agent-process';
 import { RunningApp, startApp } from './support/app';
@@ -35,7 +36,7 @@ describeWithRedis('matchmaking at scale with two matchers', () => {
     nodeA = await startApp(database, NODE_ENV);
     nodeB = await startApp(database, NODE_ENV);
 
-    const worker = await request(nodeA.url).post('/api/server/worker').set(auth()).send({ name: 'pool', host: '127.0.0.1', capacity: 120, ports: { min: 42400, max: 42599 } });
+    const worker = await request(nodeA.url).post('/api/server/worker').set(auth()).send({ name: 'pool', host: '127.0.0.1', capacity: 120, ports: gamePortRange(200) });
     agent = startAgentProcess(nodeA.url, worker.body.token);
     await eventually(
       () => request(nodeA.url).get('/api/server/worker').query({ id: 'pool' }).set(auth()).then((response) => response.body.workers[0].status),

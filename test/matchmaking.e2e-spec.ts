@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { gamePortRange } from './support/game-ports';
 import type { Socket } from 'socket.io-client';
 import { AgentProcess, GAME_SERVER, startAgentProcess } from './support/agent-process';
 import { RunningApp, startApp } from './support/app';
@@ -61,7 +62,7 @@ describe('matchmaking', () => {
       OMNINANNY_WORKER_TIMEOUT_SECONDS: '5',
       OMNINANNY_STOP_GRACE_SECONDS: '2',
     });
-    const worker = await api().post('/api/server/worker').set(auth()).send({ name: 'mm', host: '127.0.0.1', capacity: 6, ports: { min: 42300, max: 42349 } });
+    const worker = await api().post('/api/server/worker').set(auth()).send({ name: 'mm', host: '127.0.0.1', capacity: 6, ports: gamePortRange(50) });
     agent = startAgentProcess(running.url, worker.body.token);
     await eventually(
       () => api().get('/api/server/worker').query({ id: 'mm' }).set(auth()).then((response) => response.body.workers[0].status),

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { gamePortRange } from './support/game-ports';
 import { AgentProcess, GAME_SERVER, startAgentProcess } from './support/agent-process';
 import { RunningApp, startApp } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
@@ -23,6 +24,8 @@ interface Instance {
   ready_at: string | null;
   ended_at: string | null;
 }
+
+const BOX_PORTS = gamePortRange(50);
 
 const INSTANCE_FIELDS = ['created_at', 'ended_at', 'exit_code', 'host', 'id', 'mode', 'players', 'port', 'ready_at', 'reason', 'server', 'state', 'worker'];
 
@@ -80,7 +83,7 @@ describe('orchestration with a real worker agent', () => {
       OMNINANNY_STOP_GRACE_SECONDS: '2',
     });
 
-    const created = await api().post('/api/server/worker').set(auth()).send({ name: 'box', host: '127.0.0.1', capacity: 5, ports: { min: 42100, max: 42149 } });
+    const created = await api().post('/api/server/worker').set(auth()).send({ name: 'box', host: '127.0.0.1', capacity: 5, ports: BOX_PORTS });
     workerToken = created.body.token;
     agent = startAgentProcess(running.url, workerToken);
     await eventually(() => getWorker('box'), (worker) => worker.status === 'online', 15_000);
@@ -111,7 +114,8 @@ describe('orchestration with a real worker agent', () => {
     expect(created.status).toBe(201);
     expect(Object.keys(created.body).sort()).toEqual(INSTANCE_FIELDS);
     expect(created.body).toMatchObject({ server: 'arena', worker: 'box', mode: 'ranked', host: '127.0.0.1', state: 'ready', players: [], reason: null, exit_code: null });
-    expect(created.body.port).toBeGreaterThanOrEqual(42100);
+    expect(created.body.port).toBeGreaterThanOrEqual(BOX_PORTS.min);
+    expect(created.body.port).toBeLessThanOrEqual(BOX_PORTS.max);
     expect(created.body.ready_at).not.toBeNull();
 
     const greeting = JSON.parse(await readFirstLine(created.body.host, created.body.port));
@@ -272,7 +276,7 @@ describe('orchestration with a real worker agent', () => {
   });
 
   it('killed agent: offline, failed, reconciled', async () => {
-    const created = await api().post('/api/server/worker').set(auth()).send({ name: 'fragile', host: '127.0.0.1', capacity: 2, ports: { min: 42150, max: 42159 } });
+    const created = await api().post('/api/server/worker').set(auth()).send({ name: 'fragile', host: '127.0.0.1', capacity: 2, ports: gamePortRange(10) });
     const fragile = startAgentProcess(running.url, created.body.token);
     extraAgents.push(fragile);
     await eventually(() => getWorker('fragile'), (worker) => worker.status === 'online', 15_000);

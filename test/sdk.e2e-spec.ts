@@ -1,10 +1,13 @@
 import request from 'supertest';
+import { gamePortRange } from './support/game-ports';
 import { InvalidTokenError, MatchmakingError, OmninannyClient } from '../sdk/src';
 import { GAME_SERVER } from './support/agent-process';
 import { RunningApp, startApp } from './support/app';
 import { createTestDatabase, TestDatabase } from './support/database';
 import { eventually } from './support/poll';
 import { readFirstLine } from './support/tcp';
+
+const PORTS = gamePortRange(10);
 
 /** The typed client SDK against the real server and its local worker. */
 describe('client SDK end to end', () => {
@@ -23,7 +26,7 @@ describe('client SDK end to end', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    running = await startApp(database, { OMNINANNY_LOCAL_WORKER: 'true', OMNINANNY_LOCAL_WORKER_PORTS: '42700-42709', OMNINANNY_STOP_GRACE_SECONDS: '2' });
+    running = await startApp(database, { OMNINANNY_LOCAL_WORKER: 'true', OMNINANNY_LOCAL_WORKER_PORTS: `${PORTS.min}-${PORTS.max}`, OMNINANNY_STOP_GRACE_SECONDS: '2' });
     await eventually(
       () => request(running.url).get('/api/server/worker').query({ id: 'local' }).set(auth()).then((response) => response.body.workers?.[0]?.status),
       (status) => status === 'online',
