@@ -9,6 +9,8 @@ import { MatchedTicket, TicketsRepository } from './tickets.repository';
 
 /** Milliseconds between matcher passes; a join also triggers a pass at once. */
 const PASS_INTERVAL_MS = 200;
+/** Milliseconds between sweeps for expired tickets, which scan every waiting ticket. */
+const EXPIRY_INTERVAL_MS = 1000;
 /** Seconds an allocating ticket may wait for its instance before a sweep fails it. */
 const STUCK_ALLOCATION_SECONDS = 300;
 
@@ -24,6 +26,7 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
   private rerun = false;
   private stopped = false;
   private readonly launches = new Set<Promise<void>>();
+  private lastExpiry = 0;
 
   constructor(
     private readonly tickets: TicketsRepository,
@@ -64,9 +67,12 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
       });
   }
 
-  /** Expires old tickets, then forms as many matches as the waiting tickets allow. */
+  /** Expires old tickets (at most once a second), then forms as many matches as the waiting tickets allow. */
   async pass(): Promise<void> {
-    await this.expireTickets();
+    if (Date.now() - this.lastExpiry >= EXPIRY_INTERVAL_MS) {
+      this.lastExpiry = Date.now();
+      await this.expireTickets();
+    }
 
     for (const mode of await this.tickets.waitingModes()) {
       const [server] = await this.servers.findByMode(mode);

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "instances_state_ready_at_idx" ON "instances"("state", "ready_at");
