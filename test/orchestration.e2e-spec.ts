@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -129,6 +130,26 @@ describe('orchestration with a real worker agent', () => {
     expect(deleted.body).toMatchObject({ code: 200, deleted: true, id: created.body.id, instance: { state: 'stopped' } });
     expect(deleted.body.instance.ended_at).not.toBeNull();
     expect(await isPortOpen('127.0.0.1', created.body.port)).toBe(false);
+  });
+
+  it('places again when another process holds the port', async () => {
+    await defineServer('squatted');
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(BOX_PORTS.min, '0.0.0.0', resolve));
+
+    try {
+      const created = await createInstance({ server: 'squatted', wait: true });
+
+      expect(created.status).toBe(201);
+      expect(created.body.state).toBe('ready');
+      expect(created.body.port).not.toBe(BOX_PORTS.min);
+      const failed = await api().get('/api/server/server/orchestration').query({ server: 'squatted', state: 'failed' }).set(auth());
+      expect(failed.body.instances.map((instance: Instance) => instance.reason)).toEqual([`failed to start: port ${BOX_PORTS.min} is in use`]);
+
+      await api().delete('/api/server/server/orchestration').query({ id: created.body.id, wait: 'true' }).set(auth());
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
   });
 
   it('fails an instance whose process exits with code 3', async () => {

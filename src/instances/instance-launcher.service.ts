@@ -6,6 +6,9 @@ import { Readiness } from '../agent/protocol';
 import { InstancesRepository } from './instances.repository';
 import { PlacementRepository } from './placement.repository';
 
+/** Placements tried when agents report the chosen port taken by another process. */
+const MAX_PORT_ATTEMPTS = 3;
+
 export interface LaunchOptions {
   mode: string | null;
   players: string[];
@@ -30,6 +33,24 @@ export class InstanceLauncherService {
    * instance failed with the reason, rather than raising: the caller sees it in the state.
    */
   async launch(server: GameServer, options: LaunchOptions): Promise<Instance> {
+    const excludedPorts = new Map<string, Set<number>>();
+
+    for (let attempt = 1; ; attempt++) {
+      const instance = await this.placeAndStart(server, options, excludedPorts);
+      const portTaken = instance.state === 'failed' && instance.reason?.includes(`port ${instance.port} is in use`);
+      if (!portTaken || attempt >= MAX_PORT_ATTEMPTS) {
+        return instance;
+      }
+
+      // Another process holds the port on that machine: place again, avoiding it.
+      this.logger.warn(`port ${instance.port} of worker ${instance.workerId} is taken by another process; placing instance again`);
+      const taken = excludedPorts.get(instance.workerId) ?? new Set<number>();
+      taken.add(instance.port);
+      excludedPorts.set(instance.workerId, taken);
+    }
+  }
+
+  private async placeAndStart(server: GameServer, options: LaunchOptions, excludedPorts: Map<string, Set<number>>): Promise<Instance> {
     const instance = await this.placement.place({
       serverId: server.id,
       serverName: server.name,
@@ -39,6 +60,7 @@ export class InstanceLauncherService {
       region: options.region,
       workerId: options.workerId,
       workerTimeoutSeconds: this.config.workers.timeoutSeconds,
+      excludedPorts,
     });
     this.logger.log(`placed instance ${instance.id} of ${server.name} on worker ${instance.workerId} port ${instance.port}`);
 
@@ -61,7 +83,8 @@ export class InstanceLauncherService {
 
     const reason = result.delivered && !result.ack.ok ? result.ack.message : result.delivered ? 'the agent rejected the start' : result.message;
     this.logger.warn(`instance ${instance.id} failed to start: ${reason}`);
-    await this.instances.end(instance.id, { state: 'failed', reason: `failed to start: ${reason}` });
-    return instance;
+    const failedReason = `failed to start: ${reason}`;
+    await this.instances.end(instance.id, { state: 'failed', reason: failedReason });
+    return { ...instance, state: 'failed', reason: failedReason };
   }
 }

@@ -15,6 +15,8 @@ export interface PlacementRequest {
   workerId?: string;
   /** Workers silent for longer than this are not considered online. */
   workerTimeoutSeconds: number;
+  /** Ports per worker id that an agent found taken by another process. */
+  excludedPorts?: Map<string, Set<number>>;
 }
 
 interface CandidateWorker {
@@ -62,7 +64,7 @@ export class PlacementRepository {
       .sort((a, b) => a.load / a.capacity - b.load / b.capacity || a.load - b.load || a.name.localeCompare(b.name));
 
     for (const worker of byLoad) {
-      const port = await this.freePort(tx, worker);
+      const port = await this.freePort(tx, worker, request.excludedPorts?.get(worker.id));
       if (port !== undefined) {
         return tx.instance.create({
           data: { serverId: request.serverId, workerId: worker.id, mode: request.mode, host: worker.host, port, players: request.players },
@@ -110,11 +112,11 @@ export class PlacementRepository {
     return workers.map((worker) => ({ ...worker, load: loadOf.get(worker.id) ?? 0 }));
   }
 
-  /** The lowest port of the worker's range that no live instance holds. */
-  private async freePort(tx: Tx, worker: CandidateWorker): Promise<number | undefined> {
+  /** The lowest port of the worker's range that no live instance holds and that is not excluded. */
+  private async freePort(tx: Tx, worker: CandidateWorker, excluded?: Set<number>): Promise<number | undefined> {
     const rows = await tx.$queryRaw<{ port: number }[]>`
       SELECT port FROM instances WHERE worker_id = ${worker.id}::uuid AND state IN (${LIVE})`;
-    const used = new Set(rows.map((row) => row.port));
+    const used = new Set([...rows.map((row) => row.port), ...(excluded ?? [])]);
 
     for (let port = worker.port_min; port <= worker.port_max; port++) {
       if (!used.has(port)) {
