@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { AgentProcess, startAgentProcess } from './support/agent-process';
 import { RunningApp, startApp } from './support/app';
 import { connectClient, nextEvent } from './support/clients';
-import { createTestDatabase, TestDatabase } from './support/database';
+import { createTestDatabase, postgresAdminUrl, TestDatabase } from './support/database';
 import { eventually } from './support/poll';
 import { describeWithRedis, redisClusterEnv } from './support/redis';
 
@@ -22,7 +22,10 @@ const NODE_ENV = { OMNINANNY_LOCAL_WORKER: 'false', OMNINANNY_WORKER_HEARTBEAT_S
  * warm pool of ready instances: every ticket must match exactly once. Redis carries the
  * match events to players connected to the other node.
  */
-describeWithRedis('matchmaking at scale with two matchers', () => {
+// Two nodes need a shared PostgreSQL: the embedded database admits one process.
+const describeScale = postgresAdminUrl() || process.env.CI ? describeWithRedis : describe.skip;
+
+describeScale('matchmaking at scale with two matchers', () => {
   let database: TestDatabase;
   let nodeA: RunningApp;
   let nodeB: RunningApp;
