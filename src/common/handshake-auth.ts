@@ -6,7 +6,7 @@ export class HandshakeRejection extends Error {}
 
 /**
  * Installs a handshake check on a namespace. A HandshakeRejection reaches the client as
- * its connect_error message; any other failure is logged and reaches the client only as
+ * its connect_error message. Any other failure is logged and reaches the client only as
  * `internal server error`, so no database detail leaks.
  */
 export function useHandshakeAuth(target: Namespace | Server, logger: Logger, authenticate: (socket: Socket) => Promise<void>): void {

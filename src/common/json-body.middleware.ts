@@ -69,10 +69,10 @@ function send(response: Response, error: ApiError): void {
 }
 
 /**
- * Parses JSON bodies up to 1 MiB and sends parse failures in the API's error shape:
- * malformed JSON, a top-level array or scalar, or nesting past MAX_BODY_DEPTH is `400
- * invalid body`, an oversized body is 413, and a body that is not JSON is 415. Express's
- * own error handler would send an HTML page instead.
+ * Parses JSON bodies up to 1 MiB and sends parse failures in the API's error shape,
+ * where Express's own error handler would send an HTML page. Malformed JSON, a top-level
+ * array or scalar, or nesting past MAX_BODY_DEPTH is `400 invalid body`. An oversized
+ * body is 413, and a body that is not JSON is 415.
  */
 export function jsonBodyMiddleware() {
   const parse = json({ limit: BODY_LIMIT });

@@ -13,7 +13,7 @@ export const BodyOrQuery = createParamDecorator((_data: unknown, context: Execut
   return { ...query, ...readBody(request) };
 });
 
-/** The JSON body as an object; `{}` when the request has none. */
+/** Returns the JSON body as an object, or `{}` when the request has none. */
 export const JsonBody = createParamDecorator((_data: unknown, context: ExecutionContext) => {
   return readBody(context.switchToHttp().getRequest<Request>());
 });

@@ -25,7 +25,7 @@ class StrictValidationPipe extends ValidationPipe {
 }
 
 /**
- * The strict pipe for every DTO: unknown fields are rejected, and every failure becomes the
+ * Creates the strict pipe for every DTO: unknown fields are rejected, and every failure becomes the
  * `400 invalid body` error with one line per field.
  */
 export function createValidationPipe(): ValidationPipe {

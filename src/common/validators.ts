@@ -6,7 +6,7 @@ import { IsBoolean, IsString, Length, Matches, ValidateBy, ValidationOptions } f
 // almost always a client bug.
 const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
 
-/** A trimmed-free, printable string of min to max UTF-16 code units. */
+/** Validates a printable string of min to max UTF-16 code units (not trimmed). */
 export function IsName(min: number, max: number): PropertyDecorator {
   return applyDecorators(
     IsString(),
@@ -15,20 +15,30 @@ export function IsName(min: number, max: number): PropertyDecorator {
   );
 }
 
+function parseBooleanText(value: unknown): unknown {
+  if (value === 'true') {
+    return true;
+  }
+  if (value === 'false') {
+    return false;
+  }
+  return value;
+}
+
 /**
- * A boolean that may also arrive as the query-string text `true` or `false`. Any other
- * text stays a string, so IsBoolean rejects it.
+ * Validates a boolean that may also arrive as the query-string text `true` or `false`.
+ * Any other text stays a string, so IsBoolean rejects it.
  */
 export function IsQueryBoolean(): PropertyDecorator {
   return applyDecorators(
-    Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)),
+    Transform(({ value }) => parseBooleanText(value)),
     IsBoolean({ message: ({ property }) => `${property} must be true or false` }),
   );
 }
 
 /**
  * Any JSON value (null included) whose serialized form is at most maxBytes of UTF-8 and
- * holds no NUL character, which PostgreSQL's jsonb rejects.
+ * contains no NUL character, which PostgreSQL's jsonb rejects.
  */
 export function IsJsonValue(maxBytes: number, options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
@@ -51,7 +61,7 @@ export function IsJsonValue(maxBytes: number, options?: ValidationOptions): Prop
 
 const RESOURCE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** A worker or server name: 1–64 letters, digits, dots, dashes and underscores. */
+/** Validates a worker or server name: 1–64 letters, digits, dots, dashes and underscores. */
 export function IsResourceName(): PropertyDecorator {
   return applyDecorators(
     IsString(),
@@ -61,7 +71,7 @@ export function IsResourceName(): PropertyDecorator {
   );
 }
 
-/** A reference to a worker or server: its id (UUID) or its name. */
+/** Validates a reference to a worker or server: its id (UUID) or its name. */
 export function IsResourceRef(): PropertyDecorator {
   return applyDecorators(
     IsString(),
@@ -70,7 +80,7 @@ export function IsResourceRef(): PropertyDecorator {
   );
 }
 
-/** An object whose values are all strings, with at most maxEntries keys (labels, env). */
+/** Validates an object whose values are all strings, with at most maxEntries keys (labels, env). */
 export function IsStringMap(maxEntries: number, maxValueLength: number): PropertyDecorator {
   return ValidateBy({
     name: 'isStringMap',

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Raised when another live process holds the embedded database. */
+/** Raised when another live process has the embedded database open. */
 export class DataDirLockedError extends Error {}
 
 function isProcessAlive(pid: number): boolean {

@@ -1,6 +1,6 @@
 /**
  * Names of every event a game client may send on the default namespace. The gateway
- * answers the acknowledgement of any other event with a 404, so a handler added anywhere
+ * acknowledges any other event with a 404, so a handler added anywhere
  * must also be listed here.
  */
 export const CLIENT_EVENTS = {

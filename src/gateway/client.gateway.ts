@@ -135,7 +135,7 @@ export class ClientGateway implements OnGatewayInit, OnGatewayConnection {
     });
   }
 
-  /** Answers an acknowledgement of an event no handler takes, which would otherwise hang. */
+  /** Acknowledges an event that no handler takes with a 404, since the client would otherwise wait forever. */
   private answerUnknownEvents(socket: Socket): void {
     socket.onAny((event: string, ...args: unknown[]) => {
       const ack = args[args.length - 1];

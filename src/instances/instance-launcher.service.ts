@@ -42,11 +42,11 @@ export class InstanceLauncherService {
         return instance;
       }
 
-      // Another process holds the port on that machine: place again, avoiding it.
+      // Another process uses the port on that machine, so place again without it.
       this.logger.warn(`port ${instance.port} of worker ${instance.workerId} is taken by another process; placing instance again`);
-      const taken = excludedPorts.get(instance.workerId) ?? new Set<number>();
-      taken.add(instance.port);
-      excludedPorts.set(instance.workerId, taken);
+      const busyPorts = excludedPorts.get(instance.workerId) ?? new Set<number>();
+      busyPorts.add(instance.port);
+      excludedPorts.set(instance.workerId, busyPorts);
     }
   }
 

@@ -56,7 +56,7 @@ export class InstancesRepository {
     });
   }
 
-  /** The allocated instance whose players include the user: the user's current match. */
+  /** Finds the user's current match: the allocated instance whose players include the user. */
   findMatchOf(sub: string): Promise<Instance | null> {
     return this.database.prisma.instance.findFirst({ where: { state: 'allocated', players: { has: sub } }, orderBy: { createdAt: 'desc' } });
   }

@@ -112,7 +112,7 @@ export class PlacementRepository {
     return workers.map((worker) => ({ ...worker, load: loadOf.get(worker.id) ?? 0 }));
   }
 
-  /** The lowest port of the worker's range that no live instance holds and that is not excluded. */
+  /** Returns the lowest port of the worker's range that no live instance uses and that is not excluded. */
   private async freePort(tx: Tx, worker: CandidateWorker, excluded?: Set<number>): Promise<number | undefined> {
     const rows = await tx.$queryRaw<{ port: number }[]>`
       SELECT port FROM instances WHERE worker_id = ${worker.id}::uuid AND state IN (${LIVE})`;

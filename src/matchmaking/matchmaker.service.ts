@@ -67,7 +67,7 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
       });
   }
 
-  /** Expires old tickets (at most once a second), then forms as many matches as the waiting tickets allow. */
+  /** Expires old tickets (at most once per EXPIRY_INTERVAL_MS), then forms as many matches as the waiting tickets allow. */
   async pass(): Promise<void> {
     if (Date.now() - this.lastExpiry >= EXPIRY_INTERVAL_MS) {
       this.lastExpiry = Date.now();

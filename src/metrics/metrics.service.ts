@@ -113,7 +113,7 @@ export class MetricsService {
     try {
       await read();
     } catch (error) {
-      this.logger.warn(`reading ${metric} from the database failed: ${(error as Error).message}; serving its last value until the database answers (see GET /health/ready)`);
+      this.logger.warn(`reading ${metric} from the database failed: ${(error as Error).message}; serving its last value until the database responds (see GET /health/ready)`);
     }
   }
 }

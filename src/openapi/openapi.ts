@@ -27,7 +27,7 @@ export const ASYNCAPI_PATH = join(__dirname, '..', '..', 'docs', 'asyncapi.yaml'
 /**
  * Serves the UI at /docs, the JSON document at /docs/json and the AsyncAPI document of
  * the Socket.IO events at /docs/asyncapi.yaml. The AsyncAPI route is registered on
- * Express before the Swagger UI, whose static files would otherwise answer 404 for it.
+ * Express before the Swagger UI, whose static files would otherwise return 404 for it.
  */
 export function setupOpenApi(app: INestApplication): void {
   const express = app.getHttpAdapter().getInstance() as Application;

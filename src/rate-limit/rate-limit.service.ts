@@ -42,7 +42,7 @@ export class RateLimitService implements OnModuleInit, OnApplicationShutdown {
     await this.redis?.ping();
   }
 
-  /** Counts one hit in `bucket` and tells whether it stays within `limit` per `windowMs`. */
+  /** Counts one hit in `bucket` and returns whether it stays within `limit` per `windowMs`. */
   async consume(bucket: string, limit: number, windowMs: number): Promise<RateLimitResult> {
     const now = Date.now();
     const window = Math.floor(now / windowMs);
