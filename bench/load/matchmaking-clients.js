@@ -15,6 +15,7 @@ runLoad(async () => {
   const tokens = await createUsers(port, key, subs);
   const joinedAt = new Array(clients);
   const latencies = [];
+  const ackLatencies = [];
   const failures = [];
   const { sockets, failed } = await connectAll(port, tokens, {
     onSocket(socket, index) {
@@ -40,6 +41,7 @@ runLoad(async () => {
         .timeout(10000)
         .emitWithAck('matchmaking:join', { mode })
         .then((ack) => {
+          ackLatencies.push(performance.now() - joinedAt[i]);
           if (!ack || ack.ok === false) joinErrors.push(ack && ack.message);
         })
         .catch((error) => joinErrors.push(error.message)),
@@ -49,6 +51,6 @@ runLoad(async () => {
   const deadline = Date.now() + 15000;
   while (latencies.length + failures.length < clients && Date.now() < deadline) await sleep(20);
   for (const socket of sockets) socket.close();
-  emit({ type: 'result', clients, pairRate, matched: latencies.length, failures, joinErrors: joinErrors.slice(0, 5), joinErrorCount: joinErrors.length, latencyMs: summarize(latencies) });
+  emit({ type: 'result', clients, pairRate, matched: latencies.length, failures, joinErrors: joinErrors.slice(0, 5), joinErrorCount: joinErrors.length, latencyMs: summarize(latencies), ackMs: summarize(ackLatencies) });
   process.exit(0);
 });

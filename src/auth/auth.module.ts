@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
+import { createSecretKey } from 'node:crypto';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { ServerKeyGuard } from './server-key.guard';
 import { TokenService } from './token.service';
@@ -9,7 +10,9 @@ import { TokenService } from './token.service';
   imports: [
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+      // A KeyObject, because jsonwebtoken first tries a string secret as a PEM key on every
+      // sign and verify, and those failed parses cost more than the HMAC itself.
+      useFactory: (config: AppConfig) => ({ secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' } }),
     }),
   ],
   providers: [ServerKeyGuard, TokenService],

@@ -129,7 +129,7 @@ export class ChatService {
       if (to !== user.sub) {
         await this.presence.emitToUser(user.sub, SERVER_EVENTS.chatMessage, event);
       }
-      this.logger.debug(`direct message ${message.id} from user ${JSON.stringify(user.sub)} sent to ${delivered} socket(s) of user ${JSON.stringify(to)}`);
+      this.logger.debug(`direct message ${message.id} from user ${JSON.stringify(user.sub)} ${delivered ? 'sent to' : 'stored for'} user ${JSON.stringify(to)}`);
     } catch (error) {
       this.logger.error(
         `failed to emit direct message ${message.id} from user ${JSON.stringify(user.sub)} to user ${JSON.stringify(to)} (socket ${socket.id})`,

@@ -29,9 +29,9 @@ export class CommandsService {
       ? await this.commands.store(input.sub, input.title, input.body)
       : { id: randomUUID(), title: input.title, body: input.body, sent_at: new Date().toISOString() };
 
-    const sockets = await this.presence.emitToUser(input.sub, COMMAND_EVENT, event);
+    const sent = await this.presence.emitToUser(input.sub, COMMAND_EVENT, event);
     this.metrics.commandsSent.inc({ persisted: String(input.persist === true) });
-    const response: CommandSentDto = { code: 200, sent: sockets > 0, sub: input.sub };
+    const response: CommandSentDto = { code: 200, sent, sub: input.sub };
     if (input.persist) {
       response.queued = true;
     }

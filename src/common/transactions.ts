@@ -12,7 +12,9 @@ function isRetryable(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
     return RETRYABLE_CODES.has(error.code) || RETRYABLE_SQLSTATES.some((state) => error.message.includes(state));
   }
-  return false;
+  // Errors of the plain SQL path (pg and PGlite) carry the SQLSTATE as `code`.
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && RETRYABLE_SQLSTATES.includes(code);
 }
 
 /** Runs a transaction again, up to `attempts` times, when PostgreSQL aborted it on a conflict. */

@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/config';
 import { PrismaClient } from '../generated/prisma/client';
 import { acquireDataDirLock } from './data-dir-lock';
 import { applyMigrations } from './schema-engine';
+import { pgliteSql, poolSql, Sql } from './sql';
 
 /**
  * Owns the one Prisma client of the process. With DATABASE_URL it talks to PostgreSQL
@@ -19,6 +20,8 @@ import { applyMigrations } from './schema-engine';
 export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseService.name);
   private client: PrismaClient | undefined;
+  private fastSql: Sql | undefined;
+  private pool: Pool | undefined;
   private embedded: PGlite | undefined;
   private releaseLock: (() => void) | undefined;
 
@@ -29,6 +32,14 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
       throw new Error('the database is not connected yet');
     }
     return this.client;
+  }
+
+  /** Plain SQL over the same connections, for the hot paths (see Sql). */
+  get sql(): Sql {
+    if (!this.fastSql) {
+      throw new Error('the database is not connected yet');
+    }
+    return this.fastSql;
   }
 
   get isEmbedded(): boolean {
@@ -46,6 +57,7 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
     this.client = new PrismaClient({ adapter });
     await this.client.$connect();
+    this.fastSql = this.pool ? poolSql(this.pool) : pgliteSql(this.embedded!);
   }
 
   /**
@@ -55,6 +67,9 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.client?.$disconnect();
     this.client = undefined;
+    this.fastSql = undefined;
+    await this.pool?.end();
+    this.pool = undefined;
 
     // PGlite keeps a timer alive until it is closed, so an unclosed one blocks exit.
     await this.embedded?.close();
@@ -66,7 +81,10 @@ export class DatabaseService implements OnModuleInit, OnApplicationShutdown {
 
   private createPostgresAdapter(url: string): SqlMigrationAwareDriverAdapterFactory {
     this.logger.log(`using PostgreSQL at ${redactUrl(url)}`);
-    return new PrismaPg({ connectionString: url, max: this.config.databasePoolSize });
+    // One pool for Prisma and the plain SQL of the hot paths, so they share the size limit.
+    this.pool = new Pool({ connectionString: url, max: this.config.databasePoolSize });
+    this.pool.on('error', (error) => this.logger.warn(`idle database connection failed: ${error.message}`));
+    return new PrismaPg(this.pool);
   }
 
   /**

@@ -3,7 +3,8 @@ import { SERVER_EVENTS } from '../gateway/client-events';
 import { MetricsService } from '../metrics/metrics.service';
 import { PresenceService } from '../presence/presence.service';
 import { MatchedEvent, MatchFailedEvent } from './dto/matchmaking.dto';
-import { AllocatedInstance, EndedTicket, MatchedTicket } from './tickets.repository';
+import { AllocatedInstance, MatchedTicket } from './matches.repository';
+import { EndedTicket } from './tickets.repository';
 
 /** Sends match results to every socket of every player, on whichever node it is. */
 @Injectable()

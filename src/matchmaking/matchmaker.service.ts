@@ -5,18 +5,26 @@ import { InstancesRepository } from '../instances/instances.repository';
 import { pollUntil } from '../instances/wait-for';
 import { ServersRepository } from '../servers/servers.repository';
 import { MatchNotifierService } from './match-notifier.service';
-import { MatchedTicket, TicketsRepository } from './tickets.repository';
+import { MatchedTicket, MatchesRepository, MatchRule } from './matches.repository';
+import { TicketsRepository } from './tickets.repository';
 
 /** Milliseconds between matcher passes; a join also triggers a pass at once. */
 const PASS_INTERVAL_MS = 200;
 /** Milliseconds between sweeps for expired tickets, which scan every waiting ticket. */
 const EXPIRY_INTERVAL_MS = 1000;
+/**
+ * Tickets one transaction may match. Larger batches share the round trips and the commit
+ * among more matches; this size keeps one batch's transaction in the tens of milliseconds.
+ */
+const BATCH_TICKETS = 2000;
+/** Batches one node forms at the same time while a backlog lasts (see drain). */
+const BATCH_WORKERS = 2;
 /** Seconds an allocating ticket may wait for its instance before a sweep fails it. */
 const STUCK_ALLOCATION_SECONDS = 300;
 
 /**
  * Forms matches from waiting tickets. Every node runs one; they never take the same
- * ticket because tickets are locked with SKIP LOCKED (see TicketsRepository.formMatch).
+ * ticket because tickets are locked with SKIP LOCKED (see MatchesRepository.formBatch).
  */
 @Injectable()
 export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,6 +38,7 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
 
   constructor(
     private readonly tickets: TicketsRepository,
+    private readonly matches: MatchesRepository,
     private readonly servers: ServersRepository,
     private readonly instances: InstancesRepository,
     private readonly launcher: InstanceLauncherService,
@@ -74,44 +83,63 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
       await this.expireTickets();
     }
 
-    for (const mode of await this.tickets.waitingModes()) {
-      const [server] = await this.servers.findByMode(mode);
-      if (!server) {
-        continue;
-      }
-      while (!this.stopped && (await this.formOne(server, mode))) {
-        // keep forming while full matches are available
-      }
+    for (const rule of await this.matches.waitingRules()) {
+      await this.drain(rule);
     }
   }
 
-  private async formOne(server: GameServer, mode: string): Promise<boolean> {
-    const match = await this.tickets.formMatch({
-      mode,
-      playersMin: server.playersMin,
-      playersMax: server.playersMax,
-      matchWaitSeconds: server.matchWaitSeconds,
-    });
-    if (!match) {
-      return false;
+  /**
+   * Forms batches until one comes back short. After a full batch, BATCH_WORKERS batches run
+   * side by side on separate connections: SKIP LOCKED hands each a disjoint set of tickets
+   * and instances, and PostgreSQL spends most of a batch's time updating indexes, which
+   * then runs on more than one core.
+   */
+  private async drain(rule: MatchRule): Promise<void> {
+    if (this.stopped || !(await this.formBatch(rule))) {
+      return;
     }
 
-    if (match.instance) {
-      this.logger.log(`matched ${match.tickets.length} player(s) in ${mode} on ready instance ${match.instance.id}`);
-      await this.notifier.matched(match.tickets, match.instance, mode);
-    } else {
-      this.track(this.startInstanceFor(server, mode, match.tickets));
+    const worker = async () => {
+      while (!this.stopped && (await this.formBatch(rule))) {
+        // a full batch: more tickets may be waiting
+      }
+    };
+    await Promise.all(Array.from({ length: BATCH_WORKERS }, worker));
+  }
+
+  /** Forms one batch of matches and notifies their players; returns whether the batch was full. */
+  private async formBatch(rule: MatchRule): Promise<boolean> {
+    const { matches, more } = await this.matches.formBatch(rule, BATCH_TICKETS);
+
+    const notices: Promise<void>[] = [];
+    for (const match of matches) {
+      if (match.instance) {
+        notices.push(this.notifier.matched(match.tickets, match.instance, rule.mode));
+      } else {
+        this.track(this.startInstanceFor(rule.mode, match.tickets));
+      }
     }
-    return true;
+    if (notices.length > 0) {
+      this.logger.log(`formed ${notices.length} ${rule.mode} match(es) on ready instances`);
+    }
+
+    await Promise.all(notices);
+    return more;
   }
 
   /** Starts an instance for a match that found no ready one, then allocates it. */
-  private async startInstanceFor(server: GameServer, mode: string, tickets: MatchedTicket[]): Promise<void> {
+  private async startInstanceFor(mode: string, tickets: MatchedTicket[]): Promise<void> {
     const ids = tickets.map((ticket) => ticket.id);
     const players = tickets.map((ticket) => ticket.sub);
 
     let instanceId: string;
+    let server: GameServer;
     try {
+      const [found] = await this.servers.findByMode(mode);
+      if (!found) {
+        throw new Error(`no server plays mode ${mode} any more`);
+      }
+      server = found;
       instanceId = (await this.launcher.launch(server, { mode, players })).id;
     } catch (error) {
       const reason = error instanceof HttpException ? 'no capacity' : 'instance start failed';

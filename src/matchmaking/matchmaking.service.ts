@@ -1,7 +1,5 @@
-import { HttpStatus, Injectable, Logger } from '@nestjs/common';
-import { ApiError } from '../common/api-error';
+import { Injectable, Logger } from '@nestjs/common';
 import { PresenceService } from '../presence/presence.service';
-import { ServersRepository } from '../servers/servers.repository';
 import { MatchmakerService } from './matchmaker.service';
 import { MatchNotifierService } from './match-notifier.service';
 import { TicketsRepository } from './tickets.repository';
@@ -12,7 +10,6 @@ export class MatchmakingService {
 
   constructor(
     private readonly tickets: TicketsRepository,
-    private readonly servers: ServersRepository,
     private readonly matchmaker: MatchmakerService,
     private readonly notifier: MatchNotifierService,
     private readonly presence: PresenceService,
@@ -20,11 +17,6 @@ export class MatchmakingService {
 
   /** Queues a ticket; the matcher runs at once so a full match forms without delay. */
   async join(sub: string, mode: string, properties: Record<string, unknown> | undefined): Promise<{ ticket: string }> {
-    const servers = await this.servers.findByMode(mode);
-    if (servers.length === 0) {
-      throw new ApiError(HttpStatus.NOT_FOUND, `no server plays mode ${mode}`);
-    }
-
     const ticket = await this.tickets.create(sub, mode, properties);
     this.matchmaker.trigger();
     return { ticket: ticket.id };

@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
+import { APP_CONFIG, AppConfig } from '../config/config';
 
 /** Room that every socket of one user joins, on whichever node it is connected. */
 export const userRoom = (sub: string) => `user:${sub}`;
@@ -12,6 +13,12 @@ export const userRoom = (sub: string) => `user:${sub}`;
 export class PresenceService {
   private readonly logger = new Logger(PresenceService.name);
   private server: Server | undefined;
+  /** With the Redis adapter a user's sockets may sit on other nodes, out of sight of the local rooms. */
+  private readonly clustered: boolean;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.clustered = config.redisUrl !== undefined;
+  }
 
   /** Called by the gateway once Socket.IO is listening. */
   attach(server: Server): void {
@@ -40,13 +47,24 @@ export class PresenceService {
     return sockets.map((socket) => socket.id);
   }
 
-  /** Emits an event to every socket of the user; returns how many sockets it went to. */
-  async emitToUser(sub: string, event: string, payload: unknown): Promise<number> {
-    const count = await this.countSockets(sub);
-    if (count > 0) {
-      this.server!.to(userRoom(sub)).emit(event, payload);
+  /**
+   * Emits an event to every socket of the user; returns whether any socket, on any node,
+   * was there to get it. A socket on this node answers that without asking the cluster,
+   * which keeps the command path free of a cross-node round trip for connected users.
+   */
+  async emitToUser(sub: string, event: string, payload: unknown): Promise<boolean> {
+    if (!this.server) {
+      return false;
     }
-    return count;
+
+    const room = userRoom(sub);
+    const here = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+    if (!here && !(this.clustered && (await this.countSockets(sub)) > 0)) {
+      return false;
+    }
+
+    this.server.to(room).emit(event, payload);
+    return true;
   }
 
   /** Closes every socket of the user; returns how many were open. */

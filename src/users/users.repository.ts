@@ -17,18 +17,19 @@ export class UsersRepository {
    * would race into unique violations.
    */
   async upsert(sub: string, nickname: string): Promise<UserRecord> {
-    const rows = await this.database.prisma.$queryRaw<{ token_version: number }[]>`
-      INSERT INTO users (sub, nickname, updated_at) VALUES (${sub}, ${nickname}, now())
-      ON CONFLICT (sub) DO UPDATE SET nickname = EXCLUDED.nickname, updated_at = now()
-      RETURNING token_version`;
+    const rows = await this.database.sql.query<{ token_version: number }>(
+      `INSERT INTO users (sub, nickname, updated_at) VALUES ($1, $2, now())
+       ON CONFLICT (sub) DO UPDATE SET nickname = EXCLUDED.nickname, updated_at = now()
+       RETURNING token_version`,
+      [sub, nickname],
+    );
     return { sub, nickname, tokenVersion: rows[0].token_version };
   }
 
-  find(sub: string): Promise<UserRecord | null> {
-    return this.database.prisma.user.findUnique({
-      where: { sub },
-      select: { sub: true, nickname: true, tokenVersion: true },
-    });
+  /** Runs on every command and handshake, hence plain SQL (see Sql). */
+  async find(sub: string): Promise<UserRecord | null> {
+    const rows = await this.database.sql.query<UserRecord>(`SELECT sub, nickname, token_version AS "tokenVersion" FROM users WHERE sub = $1`, [sub]);
+    return rows[0] ?? null;
   }
 
   /** Invalidates every token issued so far; returns null for an unknown user. */
