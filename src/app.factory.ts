@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { AppModule } from './app.module';
+import { LeanIoAdapter } from './gateway/lean-io.adapter';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { jsonBodyMiddleware } from './common/json-body.middleware';
 import { createValidationPipe } from './common/validation';
@@ -13,9 +13,9 @@ import { MetricsService } from './metrics/metrics.service';
 import { setupOpenApi } from './openapi/openapi';
 import { RedisIoAdapter } from './presence/redis-io.adapter';
 
-async function createWebSocketAdapter(app: NestExpressApplication, config: AppConfig): Promise<IoAdapter> {
+async function createWebSocketAdapter(app: NestExpressApplication, config: AppConfig): Promise<LeanIoAdapter> {
   if (!config.redisUrl) {
-    return new IoAdapter(app);
+    return new LeanIoAdapter(app);
   }
   const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisPrefix);
   await adapter.connect();

@@ -5,6 +5,7 @@
 // OMNINANNY_JWT_SECRET, DATABASE_POOL_SIZE.
 const path = require('node:path');
 const http = require('node:http');
+const { createSecretKey } = require('node:crypto');
 
 const modules = path.resolve(__dirname, '..', '..', 'node_modules');
 const express = require(path.join(modules, 'express'));
@@ -15,12 +16,14 @@ const jwt = require(path.join(modules, 'jsonwebtoken'));
 const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST || '127.0.0.1';
 const key = process.env.OMNINANNY_KEY;
-const secret = process.env.OMNINANNY_JWT_SECRET;
-if (!process.env.DATABASE_URL || !key || !secret) {
+const secretText = process.env.OMNINANNY_JWT_SECRET;
+if (!process.env.DATABASE_URL || !key || !secretText) {
   console.error('baseline: DATABASE_URL, OMNINANNY_KEY and OMNINANNY_JWT_SECRET are required');
   process.exit(1);
 }
 
+// A KeyObject as in the product: jsonwebtoken tries a string secret as a PEM key first, every time.
+const secret = createSecretKey(Buffer.from(secretText, 'utf8'));
 const pool = new Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE || 10) });
 const app = express();
 app.use(express.json({ limit: '1mb' }));

@@ -2,11 +2,13 @@
 // Load process of the command-delivery scenario. It holds CLIENTS connected sockets and
 // sends POST /api/server/user/command itself, so the latency from just before the POST
 // to the client's `command` event is measured on one clock.
-// Phase 1 offers RATE commands per second for DURATION seconds. Phase 2 keeps SATURATION
+// After 2 s of warm-up at RATE, phase 1 offers RATE commands per second for DURATION seconds. Phase 2 keeps SATURATION
 // requests in flight for DURATION seconds and counts delivered commands per second.
 // Arguments: port key clients rate durationSeconds saturationInFlight prefix
 const { emit, request, runLoad, sleep, summarize } = require('../lib');
 const { createUsers, connectAll } = require('./clients');
+
+const WARM_UP_MS = 2000;
 
 runLoad(async () => {
   const [portArg, key, clientsArg, rateArg, durationArg, inFlightArg, prefix] = process.argv.slice(2);
@@ -55,22 +57,36 @@ runLoad(async () => {
     while (pending.size > 0 && Date.now() < deadline) await sleep(20);
   }
 
-  // Phase 1: fixed offered rate, sent in 5 ms ticks so the schedule stays close to RATE.
-  const total = Math.round((rate * durationMs) / 1000);
-  const requests = [];
-  const started = performance.now();
-  let scheduled = 0;
-  while (scheduled < total && performance.now() - started < durationMs * 2) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-    while (scheduled < due) {
-      requests.push(sendOne());
-      scheduled++;
+  /** Offers RATE commands per second for `lengthMs`, in 5 ms ticks so the schedule stays close to RATE. */
+  async function offer(lengthMs) {
+    const total = Math.round((rate * lengthMs) / 1000);
+    const requests = [];
+    const started = performance.now();
+    let scheduled = 0;
+    while (scheduled < total && performance.now() - started < lengthMs * 2) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      while (scheduled < due) {
+        requests.push(sendOne());
+        scheduled++;
+      }
+      await sleep(5);
     }
-    await sleep(5);
+    const offeredS = (performance.now() - started) / 1000;
+    await Promise.all(requests);
+    await drain(5000);
+    return { scheduled, offeredS };
   }
-  const offeredS = (performance.now() - started) / 1000;
-  await Promise.all(requests);
-  await drain(5000);
+
+  // Warm-up, not measured: both servers start with cold code paths for commands.
+  await offer(WARM_UP_MS);
+  pending.clear();
+  delivered = 0;
+  latencies = [];
+  httpErrors = 0;
+  notSent = 0;
+
+  // Phase 1: fixed offered rate.
+  const { scheduled, offeredS } = await offer(durationMs);
   const fixed = {
     offered: scheduled, offeredPerSecond: scheduled / offeredS, delivered, lost: pending.size, httpErrors, notSent,
     latencyMs: summarize(latencies),

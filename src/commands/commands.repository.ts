@@ -27,11 +27,11 @@ export class CommandsRepository {
 
   /** Unacknowledged commands of a user, oldest first. */
   async pending(sub: string): Promise<CommandEvent[]> {
-    const commands = await this.database.prisma.command.findMany({
-      where: { sub, ackedAt: null },
-      orderBy: { seq: 'asc' },
-      select: EVENT_FIELDS,
-    });
+    // Plain SQL: it runs on every connection (see Sql).
+    const commands = await this.database.sql.query<StoredCommand>(
+      `SELECT id, title, body, sent_at AS "sentAt" FROM commands WHERE sub = $1 AND acked_at IS NULL ORDER BY seq`,
+      [sub],
+    );
     return commands.map(toEvent);
   }
 

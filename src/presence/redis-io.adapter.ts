@@ -1,15 +1,15 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient, RedisClientType } from 'redis';
 import type { Server, ServerOptions } from 'socket.io';
 import { redactUrl } from '../database/database.service';
+import { LeanIoAdapter } from '../gateway/lean-io.adapter';
 
 /**
  * Socket.IO through Redis pub/sub, so that several control-plane nodes act as one: an emit
  * to a room, fetchSockets and disconnectSockets reach the sockets of every node.
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends LeanIoAdapter {
   private readonly redisLogger = new Logger(RedisIoAdapter.name);
   private publisher: RedisClientType | undefined;
   private subscriber: RedisClientType | undefined;
