@@ -18,7 +18,7 @@ const DEFAULTS = {
   duration: 10, // seconds of each measured load phase
   concurrency: 32, // token-issue: requests in flight
   clients: 200, // command-delivery: connected sockets
-  rate: 500, // command-delivery: offered commands per second
+  rate: 250, // command-delivery: offered commands per second, well below both servers' saturation
   inflight: 64, // command-delivery saturation: requests in flight
   connections: 10000, // connections: sockets held open
   'per-process': 5000, // connections: sockets per load process

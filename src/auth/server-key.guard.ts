@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { invalidKey } from '../common/api-error';
@@ -7,7 +7,7 @@ import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { tooManyRequests } from '../rate-limit/too-many-requests';
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /**

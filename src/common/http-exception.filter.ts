@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger, NotFoundException } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { REQUEST_ID_HEADER } from '../logging/request-log.middleware';
 import { ApiError, toErrorBody } from './api-error';
 import { redactKey } from './redact';
 
@@ -19,7 +20,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
         : toErrorBody(error);
 
     if (!(error instanceof HttpException)) {
-      this.logger.error(`${request.method} ${redactKey(request.originalUrl)} failed`, (error as Error)?.stack ?? String(error));
+      const requestId = response.getHeader(REQUEST_ID_HEADER);
+      this.logger.error(`${request.method} ${redactKey(request.originalUrl)} failed (request ${String(requestId)})`, (error as Error)?.stack ?? String(error));
     }
 
     if (response.headersSent) {

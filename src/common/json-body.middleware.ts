@@ -84,7 +84,9 @@ export function jsonBodyMiddleware() {
         return;
       }
 
-      if (!request.is('application/json')) {
+      // body-parser leaves the body undefined unless it parsed JSON, which saves parsing
+      // the Content-Type a second time here.
+      if (request.body === undefined) {
         if (hasBody(request) && request.headers['content-type'] !== undefined) {
           send(response, new ApiError(HttpStatus.UNSUPPORTED_MEDIA_TYPE, 'the body must be JSON sent as Content-Type: application/json'));
           return;

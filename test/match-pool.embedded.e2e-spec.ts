@@ -1,0 +1,3 @@
+import { describeMatchPool } from './suites/match-pool.suite';
+
+describeMatchPool('embedded database', { embedded: true });
