@@ -1,0 +1,2 @@
+-- DropForeignKey
+ALTER TABLE "tickets" DROP CONSTRAINT "tickets_instance_id_fkey";
