@@ -5,6 +5,7 @@ const { spawn, execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const http = require('node:http');
+const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
@@ -156,6 +157,21 @@ function sleep(ms) {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 /** Sends one JSON request to 127.0.0.1 and resolves with {status, body}. */
+/**
+ * Returns a port the operating system reports free. A random pick in a fixed range could
+ * land in the ephemeral range, where an outgoing connection may already hold it.
+ */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 function request(port, method, route, { key, body, timeoutMs = 10000 } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
@@ -220,7 +236,7 @@ function summarize(values) {
 
 module.exports = {
   ROOT, PG_ADMIN_URL, Client, adminQuery, createDatabase, dropDatabase, applyProductMigrations, snapshotProduct,
-  spawnNode, killAll, dropOpenDatabasesSync, stopChild, sleep, request, waitReady, rssKb, summarize, randomSuffix,
+  spawnNode, killAll, dropOpenDatabasesSync, stopChild, sleep, request, freePort, waitReady, rssKb, summarize, randomSuffix,
 };
 
 /**

@@ -30,7 +30,7 @@ const DEFAULTS = {
   'pair-rates': '10,50', // matchmaking: pairs of joins per second in the latency runs
   'match-timeout': 150, // seconds to wait for the bulk tickets to match
   limit: 1800, // seconds for the whole run before it stops itself
-  profile: '', // a scenario name: run the product under --cpu-prof for it
+  profile: '', // a scenario name: run its servers (product and baseline) under --cpu-prof
   record: 1, // 0: do not append to docs/benchmarks.md
   rounds: 1, // token-issue and command-delivery: product/baseline pairs, alternating which goes first
 };
@@ -62,7 +62,7 @@ async function withServer(kind, fn, { profile = false } = {}) {
   const database = await lib.createDatabase();
   let child;
   try {
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await lib.freePort();
     const env = {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -80,7 +80,7 @@ async function withServer(kind, fn, { profile = false } = {}) {
     };
     const log = fs.openSync(path.join(tmpDir, `${kind}-${database.name}.log`), 'a');
     const stdio = ['ignore', log, log];
-    const profileArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'profiles')}`] : [];
+    const profileArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(tmpDir, 'profiles')}`, `--cpu-prof-name=${kind}-${database.name}.cpuprofile`] : [];
     if (kind === 'product') {
       child = lib.spawnNode([...profileArgs, path.join(snapshot.dir, 'dist', 'main.js')], { cwd: snapshot.dir, env, stdio });
     } else {
@@ -151,7 +151,7 @@ async function tokenIssue(options) {
     withServer(kind, async ({ port }) => {
       await runLoadOnce('token-issue.js', [port, KEY, options.concurrency, 2, `warm-${kind}`], `${kind} warm-up`, 60000);
       return runLoadOnce('token-issue.js', [port, KEY, options.concurrency, options.duration, `tok-${kind}`], `${kind} load`, options.duration * 1000 + 60000);
-    }, { profile: options.profile === 'token-issue' && kind === 'product' && round === 0 }));
+    }, { profile: options.profile === 'token-issue' && round === 0 }));
   return {
     title: `token-issue: POST /api/server/user, ${options.concurrency} in flight, ${options.duration} s, a new sub per request; ${options.rounds} round(s), medians`,
     header: ['figure', 'product', 'baseline', 'product / baseline', 'target', 'met'],
@@ -169,7 +169,7 @@ async function commandDelivery(options) {
   const { runs, pick } = await pairedRounds(options, (kind, round) =>
     withServer(kind, ({ port }) =>
       runLoadOnce('command-delivery.js', [port, KEY, options.clients, options.rate, options.duration, options.inflight, `cmd-${kind}`], `${kind} load`, options.duration * 2000 + 120000),
-      { profile: options.profile === 'command-delivery' && kind === 'product' && round === 0 }));
+      { profile: options.profile === 'command-delivery' && round === 0 }));
   const total = (list, fn) => list.reduce((sum, run) => sum + fn(run), 0);
   return {
     title: `command-delivery: ${options.clients} connected clients; ${options.rate}/s offered for ${options.duration} s, then ${options.inflight} POSTs in flight for ${options.duration} s; ${options.rounds} round(s), medians`,
@@ -214,7 +214,7 @@ async function connections(options) {
       } finally {
         await Promise.all(loads.map(({ child }) => lib.stopChild(child)));
       }
-    }, { profile: options.profile === 'connections' && kind === 'product' });
+    }, { profile: options.profile === 'connections' });
   }
   const { product, baseline } = results;
   const memoryRatio = ratio(product.bytesPerSocket, baseline.bytesPerSocket);
@@ -323,15 +323,15 @@ function histogramDelta(before, after) {
   const bounds = [...after.keys()].sort((a, b) => a - b);
   const total = after.get(Infinity) - (before.get(Infinity) || 0);
   const share = (bound) => (after.get(bound) - (before.get(bound) || 0)) / total;
-  // The upper bound of the first bucket that holds the quantile: an upper estimate.
+  // The upper bound of the first bucket that contains the quantile: an upper estimate.
   const quantileBound = (q) => bounds.find((bound) => share(bound) >= q);
   return { total, share, quantileBound };
 }
 
 /**
- * Latency at a fixed offered rate: a load process inserts ticket pairs at `pairRate` a
- * second and notifies the matchers as a join does; latency is the product's own match
- * wait histogram (ticket insert to the matched notification, measured per ticket).
+ * Measures latency at a fixed offered rate. A load process inserts ticket pairs at
+ * `pairRate` a second and notifies the matchers as a join does. The latency is the
+ * product's own match wait histogram: from the ticket insert to the matched notification.
  */
 async function allocationLatency(options, pairRate) {
   const pairs = Math.round(pairRate * options['stream-seconds']);
@@ -358,7 +358,11 @@ async function allocation(options) {
   for (const rate of String(options['stream-rates']).split(',').map(Number).filter((value) => value > 0)) {
     streams.push(await allocationLatency(options, rate));
   }
-  const ms = (seconds) => (seconds === undefined ? 'n/a' : seconds === Infinity ? '> 600 000' : fixed(seconds * 1000, 0));
+  const ms = (seconds) => {
+    if (seconds === undefined) return 'n/a';
+    if (seconds === Infinity) return '> 600 000';
+    return fixed(seconds * 1000, 0);
+  };
   const streamRows = streams.flatMap((run) => [
     [`at ${run.pairRate} allocations/s offered: tickets matched / inserted`, `${run.matched} / ${run.stream.pairs * 2}`, '', ''],
     [`at ${run.pairRate} allocations/s offered: p50 / p99 insert→matched, bucket bound (ms)`, `≤ ${ms(run.p50BoundS)} / ≤ ${ms(run.p99BoundS)}`, '', ''],

@@ -30,7 +30,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   });
 
   app.disable('x-powered-by');
-  // API answers are not cached by clients, and an ETag costs a hash of every response body.
+  // Clients do not cache API responses, and an ETag costs a hash of every response body.
   app.set('etag', false);
   app.use(requestLogMiddleware({ traceContext: config.logLevel === 'debug' || config.logLevel === 'verbose' }));
   app.use(httpMetricsMiddleware(app.get(MetricsService)));

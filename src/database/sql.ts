@@ -7,10 +7,10 @@ export interface SqlRunner {
 }
 
 /**
- * Plain SQL on the driver under Prisma, sharing its connections. The hottest paths (token
- * issue, the command's user lookup, the handshake, tickets and the matcher) use it: measured
- * here, a Prisma `findUnique` cost 0.4 ms more CPU than the same query through `pg`, and an
- * interactive transaction of two statements 1.4 ms more (see docs/benchmarks.md).
+ * Plain SQL on the driver under Prisma, sharing its connections. The hottest paths use it:
+ * token issue, the user lookup of commands and handshakes, tickets and the matcher. On the
+ * benchmark machine a Prisma `findUnique` cost 0.4 ms more CPU than the same query through
+ * `pg`, and an interactive transaction of two statements 1.4 ms more (docs/benchmarks.md).
  */
 export interface Sql extends SqlRunner {
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */

@@ -23,9 +23,9 @@ export function requestIdOf(request: Request): string {
  * level, a failed one (5xx) at any level.
  *
  * With `traceContext`, every log line written while serving the request also carries the
- * id. That runs the request in an AsyncLocalStorage, which on Node.js before 24 tracks
- * every promise of the process through async hooks and cost about a tenth of the command
- * path's throughput in the benchmarks, so the application turns it on at debug level only.
+ * id. That runs the request in an AsyncLocalStorage, which on Node.js 20 and 22 tracks every
+ * promise of the process through async hooks. It cost about a tenth of the command path's
+ * throughput in the benchmarks, so the application turns it on at debug level only.
  */
 export function requestLogMiddleware({ traceContext }: { traceContext: boolean }) {
   const debug = traceContext;

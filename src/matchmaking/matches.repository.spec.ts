@@ -11,7 +11,7 @@ describe('groupTickets', () => {
     expect(ids(groupTickets(tickets(5, 4, 3, 2), duel))).toEqual([['t1', 't2'], ['t3', 't4']]);
   });
 
-  it('keeps a short last group only when it has the minimum and its oldest waited long enough', () => {
+  it('keeps a short group after the wait', () => {
     expect(ids(groupTickets(tickets(12, 11, 10, 9, 11, 3), squad))).toEqual([['t1', 't2', 't3', 't4'], ['t5', 't6']]);
     expect(ids(groupTickets(tickets(12, 11, 10, 9, 9, 3), squad))).toEqual([['t1', 't2', 't3', 't4']]);
   });

@@ -23,7 +23,7 @@ export interface FormedMatch {
   instance: AllocatedInstance | undefined;
 }
 
-/** How a mode forms matches: the rule of the oldest server that plays it. */
+/** Match rule of a mode, taken from the oldest server that plays it. */
 export interface MatchRule {
   mode: string;
   playersMin: number;
@@ -52,8 +52,8 @@ export class MatchesRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /**
-   * The rules of the modes that have waiting tickets. Each mode a server plays is probed
-   * with an indexed EXISTS, because a DISTINCT over the tickets scans every waiting one.
+   * Lists the rules of the modes that have waiting tickets. Each mode a server plays is
+   * probed with an indexed EXISTS, because a DISTINCT over the tickets scans every waiting one.
    */
   waitingRules(): Promise<MatchRule[]> {
     return this.database.sql.query<MatchRule>(
@@ -72,7 +72,7 @@ export class MatchesRepository {
    * oldest of them has waited `matchWaitSeconds`. Tickets are locked with SKIP LOCKED, so
    * concurrent matchers (on other nodes too) take disjoint sets and no ticket matches
    * twice. In the same transaction each match gets a ready, unallocated instance of a
-   * server that plays the mode, while the pool lasts; the rest are left allocating.
+   * server that plays the mode while the pool lasts. Matches beyond the pool stay allocating.
    */
   formBatch(rule: MatchRule, maxTickets: number): Promise<FormedBatch> {
     const limit = Math.max(rule.playersMax, maxTickets - (maxTickets % rule.playersMax));
@@ -160,9 +160,10 @@ async function allocateReady(tx: SqlRunner, mode: string, groups: WaitingTicket[
 
 /**
  * Marks the tickets of groups with an instance matched, and of the others allocating. The
- * rows are addressed by ctid, which stays valid while the row locks are held: joined by id
- * instead, PostgreSQL hashed the whole tickets table for every batch (60 ms per 1,000
- * tickets with 100,000 waiting), because it costs index lookups above a full scan.
+ * rows are addressed by ctid, which stays valid while this transaction holds their locks.
+ * Joined by id instead, PostgreSQL 15 hashed the whole tickets table for every batch (60 ms
+ * per 1,000 tickets with 100,000 waiting), because its cost model rates index lookups above
+ * a full scan.
  */
 async function recordMatches(tx: SqlRunner, groups: WaitingTicket[][], instances: (AllocatedInstance | undefined)[]): Promise<void> {
   const rows: string[] = [];

@@ -28,9 +28,9 @@ export class TicketsRepository {
 
   /**
    * Creates a waiting ticket in one statement, when some server plays the mode, the user
-   * exists and is neither waiting nor in a match. One live ticket per user is enforced by the
-   * unique index `tickets_one_live_per_user`, so two joins of one user racing past the
-   * checks below cannot both insert; the later one finds the earlier one's ticket.
+   * exists and is neither waiting nor in a match. The unique index `tickets_one_live_per_user`
+   * allows one live ticket per user. So when two joins of one user race past the checks
+   * below, only one inserts, and the other reports the ticket of the first.
    */
   async create(sub: string, mode: string, properties: object | undefined): Promise<{ id: string }> {
     const [outcome] = await this.database.sql.query<JoinOutcome>(
@@ -70,7 +70,7 @@ export class TicketsRepository {
     throw new ApiError(HttpStatus.CONFLICT, `a ticket is already waiting${live ? `: ${live}` : ''}`);
   }
 
-  /** The ticket a concurrent join created after this statement's snapshot was taken. */
+  /** Finds the live ticket that a concurrent join created after the insert's snapshot was taken. */
   private async liveTicketOf(sub: string): Promise<string | undefined> {
     const rows = await this.database.sql.query<{ id: string }>(`SELECT id FROM tickets WHERE sub = $1 AND state IN ('waiting', 'allocating') LIMIT 1`, [sub]);
     return rows[0]?.id;

@@ -6,8 +6,9 @@ import type { SocketUser } from '../gateway/socket-auth';
 import { PresenceService } from '../presence/presence.service';
 
 /**
- * Bucket bounds in seconds. Fine below a second, where a warm pool answers, so a 20 ms
- * objective can be read off; tickets time out after 120 s by default, so they reach past that.
+ * Bucket bounds in seconds: fine below a second, where matches on a warm pool form, so a
+ * 20 ms objective can be read off. Tickets time out after 120 s by default, and the buckets
+ * reach past that.
  */
 const MATCH_WAIT_BUCKETS = [0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600];
 

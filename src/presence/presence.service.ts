@@ -48,9 +48,9 @@ export class PresenceService {
   }
 
   /**
-   * Emits an event to every socket of the user; returns whether any socket, on any node,
-   * was there to get it. A socket on this node answers that without asking the cluster,
-   * which keeps the command path free of a cross-node round trip for connected users.
+   * Emits an event to every socket of the user and returns whether any socket, on any node,
+   * received it. When the user has a socket on this node, the local room decides that
+   * without a cross-node query, so the command path of a connected user skips that round trip.
    */
   async emitToUser(sub: string, event: string, payload: unknown): Promise<boolean> {
     if (!this.server) {
@@ -58,8 +58,8 @@ export class PresenceService {
     }
 
     const room = userRoom(sub);
-    const here = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
-    if (!here && !(this.clustered && (await this.countSockets(sub)) > 0)) {
+    const onThisNode = (this.server.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+    if (!onThisNode && !(this.clustered && (await this.countSockets(sub)) > 0)) {
       return false;
     }
 

@@ -39,7 +39,7 @@ export function describeMatchPool(label: string, options: { embedded?: boolean }
       return socket;
     }
 
-    /** An offline worker (so liveness leaves it alone), a server for `mode` and `size` ready instances. */
+    /** Inserts an offline worker (so liveness leaves it alone), a server for `mode` and `size` ready instances. */
     async function seedPool(mode: string, size: number): Promise<void> {
       const [worker] = await sql.query<{ id: string }>(
         `INSERT INTO workers (id, name, host, capacity, port_min, port_max, token_hash, status)
