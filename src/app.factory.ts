@@ -32,7 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.disable('x-powered-by');
   // Clients do not cache API responses, and an ETag costs a hash of every response body.
   app.set('etag', false);
-  app.use(requestLogMiddleware({ traceContext: config.logLevel === 'debug' || config.logLevel === 'verbose' }));
+  app.use(requestLogMiddleware({ debug: config.logLevel === 'debug' || config.logLevel === 'verbose' }));
   app.use(httpMetricsMiddleware(app.get(MetricsService)));
   app.use(jsonBodyMiddleware());
   app.useGlobalPipes(createValidationPipe());

@@ -1,4 +1,4 @@
-import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Pool, PoolClient } from 'pg';
 
 /** Runs one parameterised statement and returns its rows. */
@@ -17,18 +17,29 @@ export interface Sql extends SqlRunner {
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
 }
 
-export function poolSql(pool: Pool): Sql {
+/** Anything with pg's `query(text, values)` returning `{ rows }`: a pg pool or client, PGlite or its transaction. */
+interface Queryable {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
+function runnerOf(target: Queryable): SqlRunner {
   return {
     async query<T>(text: string, values?: unknown[]): Promise<T[]> {
-      return (await pool.query(text, values)).rows as T[];
+      return (await target.query(text, values)).rows as T[];
     },
+  };
+}
+
+export function poolSql(pool: Pool): Sql {
+  return {
+    ...runnerOf(pool),
 
     async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await work(clientRunner(client));
+        const result = await work(runnerOf(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -42,22 +53,9 @@ export function poolSql(pool: Pool): Sql {
 }
 
 export function pgliteSql(db: PGlite): Sql {
-  const runner = (target: PGlite | Transaction): SqlRunner => ({
-    async query<T>(text: string, values?: unknown[]): Promise<T[]> {
-      return (await target.query<T>(text, values)).rows;
-    },
-  });
   return {
-    ...runner(db),
-    transaction: (work) => db.transaction((tx) => work(runner(tx))),
-  };
-}
-
-function clientRunner(client: PoolClient): SqlRunner {
-  return {
-    async query<T>(text: string, values?: unknown[]): Promise<T[]> {
-      return (await client.query(text, values)).rows as T[];
-    },
+    ...runnerOf(db),
+    transaction: (work) => db.transaction((tx) => work(runnerOf(tx))),
   };
 }
 

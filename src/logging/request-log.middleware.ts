@@ -19,17 +19,15 @@ export function requestIdOf(request: Request): string {
 
 /**
  * Gives each request an id, echoed in the X-Request-Id response header, and logs one line
- * per finished request with the `key` query parameter redacted: every request at debug
- * level, a failed one (5xx) at any level.
+ * per finished request with the `key` query parameter redacted: a failed one (5xx) always,
+ * and every request with `debug`.
  *
- * With `traceContext`, every log line written while serving the request also carries the
- * id. That runs the request in an AsyncLocalStorage, which on Node.js 20 and 22 tracks every
- * promise of the process through async hooks. It cost about a tenth of the command path's
- * throughput in the benchmarks, so the application turns it on at debug level only.
+ * With `debug`, every log line written while serving the request also carries the id. That
+ * runs the request in an AsyncLocalStorage, which on Node.js 20 and 22 tracks every promise
+ * of the process through async hooks. It cost about a tenth of the command path's
+ * throughput in the benchmarks, so it runs at debug level only.
  */
-export function requestLogMiddleware({ traceContext }: { traceContext: boolean }) {
-  const debug = traceContext;
-
+export function requestLogMiddleware({ debug }: { debug: boolean }) {
   return (request: Request, response: Response, next: NextFunction): void => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(request);
@@ -52,7 +50,7 @@ export function requestLogMiddleware({ traceContext }: { traceContext: boolean }
       }
     });
 
-    if (traceContext) {
+    if (debug) {
       requestContext.run({ requestId }, next);
     } else {
       next();

@@ -131,7 +131,7 @@ export function groupTickets<T extends { waited: number }>(tickets: T[], rule: M
  * Returns the instances by group index; groups past the end of the pool get undefined.
  */
 async function allocateReady(tx: SqlRunner, mode: string, groups: WaitingTicket[][]): Promise<(AllocatedInstance | undefined)[]> {
-  const wanted = JSON.stringify(groups.map((group, index) => ({ n: index + 1, players: group.map((ticket) => ticket.sub) })));
+  const assignments = JSON.stringify(groups.map((group, index) => ({ n: index + 1, players: group.map((ticket) => ticket.sub) })));
   const rows = await tx.query<AllocatedInstance & { n: number }>(
     `WITH picked AS (
        SELECT id, row_number() OVER (ORDER BY ready_at)::int AS n FROM (
@@ -141,14 +141,14 @@ async function allocateReady(tx: SqlRunner, mode: string, groups: WaitingTicket[
          ORDER BY i.ready_at
          LIMIT $2
          FOR UPDATE OF i SKIP LOCKED) free
-     ), wanted AS (
-       SELECT * FROM jsonb_to_recordset($3::jsonb) AS w(n int, players text[])
+     ), assignments AS (
+       SELECT * FROM jsonb_to_recordset($3::jsonb) AS a(n int, players text[])
      )
-     UPDATE instances i SET state = 'allocated', players = w.players, mode = $1
-     FROM picked p JOIN wanted w ON w.n = p.n
+     UPDATE instances i SET state = 'allocated', players = a.players, mode = $1
+     FROM picked p JOIN assignments a ON a.n = p.n
      WHERE i.id = p.id
      RETURNING p.n, i.id, i.host, i.port, i.mode`,
-    [mode, groups.length, wanted],
+    [mode, groups.length, assignments],
   );
 
   const byGroup: (AllocatedInstance | undefined)[] = groups.map(() => undefined);

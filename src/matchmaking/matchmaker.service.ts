@@ -90,9 +90,9 @@ export class MatchmakerService implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * Forms batches until one comes back short. After a full batch, BATCH_WORKERS batches run
-   * side by side on separate connections: SKIP LOCKED hands each a disjoint set of tickets
-   * and instances, and PostgreSQL spends most of a batch's time updating indexes, which
-   * then runs on more than one core.
+   * side by side on separate connections, and SKIP LOCKED gives each a disjoint set of
+   * tickets and instances. PostgreSQL spends most of a batch updating indexes, so two
+   * batches keep more than one core busy.
    */
   private async drain(rule: MatchRule): Promise<void> {
     if (this.stopped || !(await this.formBatch(rule))) {
