@@ -603,6 +603,8 @@ describe('WorkerAgent', () => {
     });
     expect(plane.hellos[1].instances).toEqual([]);
     expect(plane.timeline.slice(-2)).toEqual(['hello', `report ${request.instance} exited`]);
+    // The agent drops the report when the plane's acknowledgement arrives, just after the plane has it.
+    await plane.waitFor('the outbox to empty', () => agent.pendingReports.length === 0);
     expect(agent.pendingReports).toEqual([]);
   });
 
